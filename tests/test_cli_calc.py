@@ -1,0 +1,135 @@
+"""`termcheck calc` end to end through the command line (typer's CliRunner).
+
+The installed typer keeps stdout and stderr apart in its Result (no `mix_stderr`):
+`result.stdout` holds the figures, `result.stderr` the one-line error, and
+`result.output` both, as a user would see them.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from termcheck.cli import app
+
+SHIPPED = Path(__file__).resolve().parents[1] / "model" / "usen-gate02-iij-id"
+
+# The worked example (REFERENCES, 第7条・第9条・第10条): start 2026-03-15, 100,000円 a
+# month, terminating with October 2026.
+WORKED = [
+    "calc",
+    "--service-start",
+    "2026-03-15",
+    "--monthly-fee",
+    "100000",
+    "--termination-month",
+    "2026-10",
+]
+
+
+@pytest.fixture(scope="module")
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def test_worked_example_as_text(runner: CliRunner) -> None:
+    result = runner.invoke(app, [*WORKED, "--notice-arrival", "2026-08-31"])
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "2027年3月31日" in out  # 最低利用期間の満了日 (第9条第1項)
+    assert "2026年4月1日" in out  # 課金開始日 (第7条第1項)
+    assert "500,000円" in out  # 違約金 (第9条第2項)
+    assert "1,200,000円" in out  # 請求総額
+    assert "2026年8月31日" in out  # 解約通知の期限 (第10条)
+    assert "第9条第2項" in out
+    assert result.stderr == ""
+
+
+def test_worked_example_as_json(runner: CliRunner) -> None:
+    result = runner.invoke(app, [*WORKED, "--json"])
+    assert result.exit_code == 0, result.output
+    values = json.loads(result.stdout)
+    expected = {
+        "billing_start": "2026-04-01",
+        "service_end": "2026-10-31",
+        "billed_months": 7,
+        "minimum_term_end": "2027-03-31",
+        "remaining_months": 5,
+        "remaining_term_fees": 500_000,
+        "penalty": 500_000,
+        "total_charged": 1_200_000,
+        "notice_deadline": "2026-08-31",
+        "notice_timely": None,  # no --notice-arrival
+    }
+    assert {key: values[key] for key in expected} == expected
+    for key in ("billed_months", "remaining_months", "remaining_term_fees", "penalty"):
+        assert type(values[key]) is int, key
+    assert type(values["total_charged"]) is int
+
+
+@pytest.mark.parametrize(("arrival", "timely"), [("2026-08-31", True), ("2026-09-01", False)])
+def test_json_notice_timely_with_arrival(runner: CliRunner, arrival: str, timely: bool) -> None:
+    result = runner.invoke(app, [*WORKED, "--json", "--notice-arrival", arrival])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["notice_timely"] is timely
+
+
+def test_json_with_reading_and_explicit_model(runner: CliRunner) -> None:
+    # Terminating with December 2026: two clear months (October, November) before it
+    # → by 2026-09-30 (第10条, clear-months); January..March 2027 remain → 3 fees of
+    # 1,000円 (第9条第2項). The fee may be written with a thousands separator.
+    result = runner.invoke(
+        app,
+        [
+            *("calc", "--service-start", "2026-03-15", "--monthly-fee", "1,000"),
+            *("--termination-month", "2026-12", "--reading", "clear-months"),
+            *("--model", str(SHIPPED), "--json"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    values = json.loads(result.stdout)
+    assert values["notice_reading"] == "clear-months"
+    assert values["notice_deadline"] == "2026-09-30"
+    assert values["remaining_months"] == 3
+    assert values["penalty"] == 3_000
+    assert values["inputs"]["monthly_fee"] == 1_000
+
+
+def _replace(args: list[str], flag: str, value: str) -> list[str]:
+    changed = list(args)
+    changed[changed.index(flag) + 1] = value
+    return changed
+
+
+BAD_INPUTS = [
+    ("impossible date", _replace(WORKED, "--service-start", "2026-02-30"), "--service-start"),
+    ("month 13", _replace(WORKED, "--termination-month", "2026-13"), "--termination-month"),
+    ("negative fee", _replace(WORKED, "--monthly-fee", "-5"), "--monthly-fee"),
+    ("fractional fee", _replace(WORKED, "--monthly-fee", "1000.5"), "--monthly-fee"),
+    ("unknown ground", [*WORKED, "--ground", "bankruptcy"], "--ground"),
+    ("unknown reading", [*WORKED, "--reading", "mid-month"], "--reading"),
+    ("unknown liability reading", [*WORKED, "--liability-reading", "x"], "--liability-reading"),
+    ("bad arrival", [*WORKED, "--notice-arrival", "2026-9-1"], "--notice-arrival"),
+    (
+        "termination before start",
+        _replace(WORKED, "--termination-month", "2026-02"),
+        "--termination-month",
+    ),
+    ("missing model folder", [*WORKED, "--model", "no/such/model"], "--model"),
+]
+
+
+@pytest.mark.parametrize(
+    ("args", "flag"), [case[1:] for case in BAD_INPUTS], ids=[case[0] for case in BAD_INPUTS]
+)
+def test_bad_input_exits_2_naming_the_flag(runner: CliRunner, args: list[str], flag: str) -> None:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert flag in result.output
+    assert "Traceback" not in result.output
+    assert isinstance(result.exception, SystemExit)
+    assert result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr

@@ -1,0 +1,50 @@
+"""The symbolic calendar agrees with the concrete one."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+
+import z3
+from hypothesis import given
+from hypothesis import strategies as st
+
+from termcheck import symcal
+from termcheck.calendar import Month, days_between, month_of
+
+from strategies import dates
+
+
+def _value(term: object) -> object:
+    result = z3.simplify(term)
+    if z3.is_bool(result):
+        return z3.is_true(result)
+    return result.as_long()
+
+
+def test_leap_rule_holds_over_its_whole_range() -> None:
+    for year in range(symcal.LEAP_RULE_FIRST_YEAR, symcal.LEAP_RULE_LAST_YEAR + 1):
+        assert _value(symcal.is_leap_year(z3.IntVal(year))) == calendar.isleap(year), year
+
+
+@given(st.integers(1801, 2499), st.integers(1, 12))
+def test_days_in_month(year: int, month: int) -> None:
+    expected = calendar.monthrange(year, month)[1]
+    assert _value(symcal.days_in_month(z3.IntVal(year), z3.IntVal(month))) == expected
+
+
+@given(st.integers(1850, 2450), st.integers(1, 12), st.integers(-300, 300))
+def test_month_shift(year: int, month: int, months: int) -> None:
+    shifted = symcal.const_month(Month(year, month)).shift(months)
+    expected = Month(year, month).shift(months)
+    assert (_value(shifted.year), _value(shifted.month)) == (expected.year, expected.month)
+
+
+@given(dates(), dates())
+def test_date_order_and_day_count(first: date, second: date) -> None:
+    a, b = symcal.const_date(first), symcal.const_date(second)
+    assert _value(a < b) == (first < second)
+    assert _value(a <= b) == (first <= second)
+    assert _value(a == b) == (first == second)
+    assert _value(symcal.days_between(a, b)) == days_between(first, second)
+    assert _value(a.month_of.index) == month_of(first).index
