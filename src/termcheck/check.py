@@ -25,7 +25,7 @@ from typing import Any
 
 import z3
 
-from termcheck import language, symcal
+from termcheck import builtin, language, symcal
 from termcheck.calendar import parse_date
 from termcheck.encoding import (
     SymbolicScenario,
@@ -71,12 +71,27 @@ class Counterexample:
     outcomes: dict[str, Outcome]  # by scenario name; "" for a single-scenario property
 
 
+@dataclass(frozen=True)
+class Evidence:
+    """A counterexample or witness that is not a set of customers: a trace of a contract,
+    a conflict between documents, an acceptable application.
+
+    `data` is what JSON carries; `story` the lines people read, by language; `events`
+    the dated events a timeline shows (date, Japanese label, English label).
+    """
+
+    data: dict[str, Any]
+    story: dict[str, list[str]]
+    events: tuple[tuple[date, str, str], ...] = ()
+
+
 @dataclass
 class Result:
     prop: Property
     readings: dict[str, str]  # reading input -> the reading it was fixed to
     status: Status
     counterexample: Counterexample | None = None
+    evidence: Evidence | None = None
     replayed: bool | None = None
     detail: str = ""
     seconds: float = 0.0
@@ -119,6 +134,10 @@ def check_all(spec: Spec, properties: list[Property], options: Options) -> Itera
     z3.set_param("sat.random_seed", SEED)
     encodings: dict[str, SymbolicScenario] = {}
     for prop in properties:
+        if prop.kind != "scenario":
+            assert prop.check is not None  # the loader insists on it
+            yield builtin.runner(prop.kind, prop.check)(spec, prop, options.rlimit)
+            continue
         chosen = _reading_choice(spec, prop, options.readings)
         result = check_property(spec, prop, chosen, options.rlimit, encodings)
         if options.all_readings:

@@ -24,7 +24,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from termcheck import language
+from termcheck import builtin, language
 from termcheck.errors import InputError, Position
 from termcheck.paths import display
 from termcheck.spec import Spec
@@ -42,9 +42,11 @@ class _PropertyDocument(BaseModel):
     articles: list[str] = Field(min_length=1)
     title_ja: str = Field(min_length=1)
     title_en: str = Field(min_length=1)
+    kind: Literal["scenario", "precedence", "lifecycle", "price-list"] = "scenario"
+    check: str | None = None
     scenarios: list[ScenarioName] = Field(default_factory=list, max_length=3)
     assume: str = "true"
-    assertion: str = Field(alias="assert", min_length=1)
+    assertion: str | None = Field(default=None, alias="assert", min_length=1)
     expect: Literal["holds", "finding"]
     reason: str | None = None
 
@@ -72,6 +74,10 @@ class Property:
     reason: str | None
     path: str
     line: int
+    # "scenario": assume/assert over customers, proved by termcheck.check. Any other
+    # kind names a built-in check of that part of the model (termcheck.builtin).
+    kind: str = "scenario"
+    check: str | None = None
 
     @property
     def names(self) -> frozenset[str]:
@@ -147,10 +153,12 @@ def _build(
         raise source.error((*loc, "reason"), f"{entry.id}: a finding needs a `reason`")
     if len(set(entry.scenarios)) != len(entry.scenarios):
         raise source.error((*loc, "scenarios"), f"{entry.id}: a scenario is named twice")
+    _check_kind(source, loc, entry)
     scenarios = tuple(entry.scenarios)
     names = name_types(scenarios)
     assume = _expression(source, (*loc, "assume"), entry.assume, f"{entry.id}.assume", names)
-    assertion = _expression(source, (*loc, "assert"), entry.assertion, f"{entry.id}.assert", names)
+    assert_text = entry.assertion or "true"
+    assertion = _expression(source, (*loc, "assert"), assert_text, f"{entry.id}.assert", names)
     return Property(
         id=entry.id,
         articles=tuple(entry.articles),
@@ -158,14 +166,39 @@ def _build(
         title_en=entry.title_en,
         scenarios=scenarios,
         assume_text=entry.assume,
-        assert_text=entry.assertion,
+        assert_text=assert_text,
         assume=assume,
         assertion=assertion,
         expect=entry.expect,
         reason=entry.reason,
         path=str(source.path),
         line=line,
+        kind=entry.kind,
+        check=entry.check,
     )
+
+
+def _check_kind(source: TomlFile, loc: tuple[str | int, ...], entry: _PropertyDocument) -> None:
+    if entry.kind == "scenario":
+        if entry.assertion is None:
+            raise source.error((*loc, "assert"), f"{entry.id}: a scenario property needs `assert`")
+        if entry.check is not None:
+            raise source.error(
+                (*loc, "check"), f"{entry.id}: `check` is only for kinds other than scenario"
+            )
+        return
+    offered = builtin.names(entry.kind)
+    if entry.check not in offered:
+        listing = ", ".join(offered) or "none yet"
+        raise source.error(
+            (*loc, "check"),
+            f"{entry.id}: a {entry.kind} property names one of the built-in checks: {listing}",
+        )
+    if entry.assertion is not None or entry.assume != "true" or entry.scenarios:
+        raise source.error(
+            (*loc, "kind"),
+            f"{entry.id}: a {entry.kind} property takes `check`, not assume/assert/scenarios",
+        )
 
 
 def _expression(

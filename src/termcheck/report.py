@@ -97,7 +97,9 @@ def _entry(spec: Spec, result: Result, *, timings: bool) -> dict[str, Any]:
     return entry
 
 
-def _counterexample(result: Result) -> list[dict[str, Any]] | None:
+def _counterexample(result: Result) -> list[dict[str, Any]] | dict[str, Any] | None:
+    if result.evidence is not None:
+        return result.evidence.data
     if result.counterexample is None:
         return None
     return [
@@ -162,6 +164,8 @@ def figures(spec: Spec, outcome: Outcome, mentioned: set[str], lang: Lang) -> li
 
 def story(spec: Spec, result: Result, lang: Lang = "ja") -> list[str]:
     """A counterexample as a short dated story, one line per event or figure."""
+    if result.evidence is not None:
+        return list(result.evidence.story[lang])
     if result.counterexample is None:
         return []
     mentioned = named_quantities(result)
