@@ -343,11 +343,46 @@ def _readable_model(solver: z3.Solver, problem: _Problem) -> z3.ModelRef:
     for hint in [z3.And(*hints)] if all_fit else hints:
         _try(solver, hint)
     for sym in problem.scenarios.values():
+        _settle_choices(solver, sym, problem.spec)
+    for sym in problem.scenarios.values():
         _minimize_date(solver, sym["service_start"], anchor)
         _minimize_month(solver, sym["termination_month"], anchor)
+        for other in ("planned_start", "notice_arrival", "incident_date"):
+            _settle_date(solver, sym[other], anchor)
     if solver.check() != z3.sat:  # pragma: no cover - every hint kept was satisfiable
         raise RuntimeError("a kept hint made the problem unsatisfiable")
     return solver.model()
+
+
+def _settle_choices(solver: z3.Solver, sym: SymbolicScenario, spec: Spec) -> None:
+    """Fix the fee, the ground and the readings: the preferred value where the property
+    allows it, else the least one. Every input ends fixed, so the witness does not depend
+    on the solver's internal state (the same input gives the same report)."""
+    preferred = {
+        "ground": enum_code(Ground.CUSTOMER),
+        "notice_reading": enum_code(spec.adopted_notice_reading),
+        "liability_reading": enum_code(spec.adopted_liability_reading),
+        "monthly_fee": 100_000,
+    }
+    for name, value in preferred.items():
+        if not _try(solver, sym[name] == value):
+            _minimize(solver, sym[name], 0, 0)
+
+
+def _settle_date(solver: z3.Solver, value: symcal.SDate, anchor: date) -> None:
+    """Fix a date: as it is when nothing else is possible, else its least value."""
+    if solver.check() != z3.sat:
+        return
+    ordinal = _ordinal_date(value)
+    current = solver.model().eval(ordinal, model_completion=True).as_long()
+    solver.push()
+    solver.add(ordinal != current)
+    unique = solver.check() == z3.unsat
+    solver.pop()
+    if unique:
+        solver.add(ordinal == current)
+    else:
+        _minimize_date(solver, value, anchor)
 
 
 def _hints(problem: _Problem, anchor: date) -> Iterator[Any]:
@@ -365,14 +400,16 @@ def _hints(problem: _Problem, anchor: date) -> Iterator[Any]:
             "planned_start": sym["planned_start"] == start,
             "incident_date": sym["incident_date"] == start,
             "notice_arrival": sym["notice_arrival"] == sym["notice_deadline"],
-            "ground": sym["ground"] == enum_code(Ground.CUSTOMER),
         }
         for input_name, preference in tidy.items():
             if input_name not in mentioned:
                 yield preference
-            elif input_name != "ground":
+            else:
                 value = sym[input_name]
                 yield z3.And(value >= window[0], value <= window[1])
+        # The usual customer: one who terminates, after at least one billed month.
+        yield sym["ground"] == enum_code(Ground.CUSTOMER)
+        yield sym["termination_month"] >= sym["billing_start"].month_of
     names = list(problem.scenarios.values())
     for first, second in pairwise(names):
         # Two customers: as alike as the property allows, so the difference stands out.

@@ -189,4 +189,13 @@ def story(spec: Spec, result: Result, lang: Lang = "ja") -> list[str]:
         for day, text in timeline(spec, outcome, mentioned, lang):
             lines.append(f"  {for_people(day, Type.DATE, lang)}  {text}")
         lines += [f"  {line}" for line in figures(spec, outcome, mentioned, lang)]
+    prop = result.prop
+    if prop.assume_text.strip() != "true":
+        lines.append(("前提: " if lang == "ja" else "assuming: ") + _one_line(prop.assume_text))
+    verdict = " は成り立たない" if lang == "ja" else " does not hold"
+    lines.append(("主張: " if lang == "ja" else "claim: ") + _one_line(prop.assert_text) + verdict)
     return lines
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())

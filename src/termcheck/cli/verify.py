@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -115,10 +116,13 @@ def _run_checks(
 
 
 def print_verify(spec: Spec, results: list[Result], *, timings: bool) -> None:
-    console = Console(highlight=False)
+    # Off a terminal (CI logs, pipes) use a width that keeps property ids whole.
+    console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
     table = Table(show_edge=False)
-    for column in ("property", "articles", "status", "expected", "met"):
-        table.add_column(column)
+    table.add_column("property", no_wrap=True)
+    table.add_column("articles", overflow="fold")
+    for column in ("status", "expected", "met"):
+        table.add_column(column, no_wrap=True)
     if timings:
         table.add_column("time", justify="right")
     headings = {a.id: a.heading for a in spec.articles}
@@ -129,7 +133,7 @@ def print_verify(spec: Spec, results: list[Result], *, timings: bool) -> None:
             status += " (reading-dependent)"
         row = [
             prop.id,
-            " ".join(headings.get(a, a) for a in prop.articles),
+            "、".join(headings.get(a, a) for a in prop.articles),
             f"[{STATUS_STYLE[result.status]}]{status}[/]",
             prop.expect,
             "yes" if result.met else "[bold red]NO[/]",

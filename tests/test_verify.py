@@ -1,0 +1,303 @@
+"""`termcheck verify`: the gate's statuses, exit codes, counterexamples and formats."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+import termcheck.check
+from termcheck.check import Options, Status, check_all
+from termcheck.cli import app
+from termcheck.properties import load_properties
+from termcheck.rules import Outcome
+from termcheck.spec import Spec, load_spec
+
+ROOT = Path(__file__).resolve().parents[1]
+SHIPPED_MODEL = ROOT / "model" / "usen-gate02-iij-id"
+SHIPPED_PROPERTIES = ROOT / "properties"
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, ["verify", *args])
+    assert "Traceback" not in result.output
+    return result.exit_code, result.stdout, result.stderr
+
+
+def verify_json(*args: str) -> tuple[int, dict[str, Any]]:
+    code, out, _ = run("--format", "json", "--no-timings", *args)
+    return code, json.loads(out)
+
+
+@pytest.fixture(scope="module")
+def shipped() -> dict[str, Any]:
+    code, doc = verify_json()
+    assert code == 0, [p for p in doc["properties"] if not p["met"]]
+    return doc
+
+
+def by_id(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {entry["id"]: entry for entry in doc["properties"]}
+
+
+def broken_model(tmp_path: Path, old: str, new: str) -> Path:
+    """A copy of the shipped model with one line of model.toml changed."""
+    target = tmp_path / "model"
+    shutil.copytree(SHIPPED_MODEL, target)
+    toml = target / "model.toml"
+    text = toml.read_text(encoding="utf-8")
+    assert old in text
+    toml.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return target
+
+
+def properties_dir(tmp_path: Path, text: str) -> Path:
+    folder = tmp_path / "properties"
+    folder.mkdir()
+    (folder / "extra.toml").write_text(text, encoding="utf-8")
+    return folder
+
+
+# --- The shipped gate ------------------------------------------------------------------
+
+
+def test_every_shipped_property_meets_its_expectation(shipped: dict[str, Any]) -> None:
+    assert shipped["exit_code"] == 0
+    assert shipped["summary"]["unmet"] == 0
+    assert shipped["summary"]["properties"] == len(shipped["properties"]) >= 40
+
+
+def test_json_entries_carry_the_contract_keys(shipped: dict[str, Any]) -> None:
+    required = {"id", "articles", "status", "expected", "counterexample", "replayed", "seconds"}
+    for entry in shipped["properties"]:
+        assert required <= entry.keys()
+
+
+def test_every_counterexample_replays_in_the_rules(shipped: dict[str, Any]) -> None:
+    violated = [e for e in shipped["properties"] if e["status"] == "violated"]
+    assert violated, "the shipped terms have known findings"
+    for entry in violated:
+        assert entry["replayed"] is True, entry["id"]
+        assert entry["counterexample"], entry["id"]
+
+
+def test_counterexamples_are_readable(shipped: dict[str, Any]) -> None:
+    # Near the terms' date, round fees: what a reviewer can picture.
+    for entry in shipped["properties"]:
+        for customer in entry["counterexample"] or []:
+            inputs = customer["inputs"]
+            assert "2025-12-25" <= inputs["service_start"] <= "2028-12-31", entry["id"]
+            assert inputs["monthly_fee"] in (0, 100_000), entry["id"]
+
+
+def test_known_findings_of_the_2025_12_25_terms(shipped: dict[str, Any]) -> None:
+    entries = by_id(shipped)
+    immediate = entries["penalty.every-company-rescission"]["counterexample"][0]
+    assert immediate["derived"]["penalty"] == 0
+    assert immediate["inputs"]["ground"] in {"immediate", "start-delay", "antisocial-conduct"}
+    grace = entries["start-delay.grace-at-least-thirty-days"]["counterexample"][0]
+    planned = grace["inputs"]["planned_start"]
+    deadline = grace["derived"]["start_delay_deadline"]
+    assert planned[5:7] == "01" and deadline.endswith("-02-28")
+
+
+def test_same_input_same_bytes() -> None:
+    first = run("--format", "json", "--no-timings")
+    second = run("--format", "json", "--no-timings")
+    assert first == second
+
+
+def test_text_output_tells_the_story() -> None:
+    code, out, _ = run("--only", "penalty.every-company-rescission")
+    assert code == 0
+    assert "第9条第2項" in out and "違約金: 0円" in out and "は成り立たない" in out
+
+
+# --- Broken models make the gate fail with a readable counterexample -----------------------
+
+
+def test_penalty_of_thirteen_months_is_refuted(tmp_path: Path) -> None:
+    model = broken_model(
+        tmp_path, 'basis = "remaining-term-fees"', 'basis = "fixed-months"\nmonths = 13'
+    )
+    code, doc = verify_json(str(model), "--only", "penalty.within-remaining-term-fees")
+    assert code == 1
+    entry = by_id(doc)["penalty.within-remaining-term-fees"]
+    assert entry["status"] == "violated" and entry["met"] is False and entry["replayed"]
+    derived = entry["counterexample"][0]["derived"]
+    assert derived["penalty"] == 13 * entry["counterexample"][0]["inputs"]["monthly_fee"]
+    assert derived["penalty"] > derived["remaining_term_fees"]
+
+
+def test_billing_from_the_service_start_is_refuted(tmp_path: Path) -> None:
+    model = broken_model(tmp_path, 'start = "first-of-next-month"', 'start = "service-start"')
+    only = ["billing.starts-first-of-next-month", "billing.minimum-term-spans-stated-months"]
+    only.append("billing.start-month-is-free")
+    code, doc = verify_json(str(model), *(arg for name in only for arg in ("--only", name)))
+    assert code == 1
+    entries = by_id(doc)
+    assert not entries["billing.starts-first-of-next-month"]["met"]
+    assert not entries["billing.minimum-term-spans-stated-months"]["met"]
+    # The known finding "fees accrue from the service start" no longer shows: unmet too.
+    assert entries["billing.start-month-is-free"]["status"] == "proved"
+    assert not entries["billing.start-month-is-free"]["met"]
+
+
+def test_wrong_trigger_set_is_refuted(tmp_path: Path) -> None:
+    model = broken_model(
+        tmp_path,
+        'grounds = ["customer", "nonperformance", "antisocial-status"]',
+        'grounds = ["customer", "nonperformance", "antisocial-conduct"]',
+    )
+    code, doc = verify_json(str(model), "--only", "penalty.grounds-as-written")
+    assert code == 1
+    assert not by_id(doc)["penalty.grounds-as-written"]["met"]
+
+
+# --- Statuses that are never a pass ------------------------------------------------------------
+
+PROPERTY = """
+[[property]]
+id = "{id}"
+articles = ["9-2"]
+title_ja = "試験"
+title_en = "test"
+assume = "{assume}"
+assert = "{assertion}"
+expect = "{expect}"
+reason = "test"
+"""
+
+
+def test_vacuous_assumption_exits_3(tmp_path: Path) -> None:
+    folder = properties_dir(
+        tmp_path,
+        PROPERTY.format(
+            id="t.vacuous", assume="penalty < 0", assertion="penalty == 1", expect="holds"
+        ),
+    )
+    code, doc = verify_json("--properties", str(folder))
+    assert code == 3
+    assert doc["properties"][0]["status"] == "vacuous"
+
+
+def test_resource_limit_is_inconclusive(tmp_path: Path) -> None:
+    code, doc = verify_json("--only", "notice.timely-for-every-later-month", "--rlimit", "1")
+    assert code == 3
+    entry = doc["properties"][0]
+    assert entry["status"] == "inconclusive" and entry["detail"]
+
+
+def test_a_finding_that_no_longer_shows_is_unmet(tmp_path: Path) -> None:
+    folder = properties_dir(
+        tmp_path,
+        PROPERTY.format(id="t.gone", assume="true", assertion="penalty >= 0", expect="finding"),
+    )
+    code, doc = verify_json("--properties", str(folder))
+    assert code == 1
+    assert doc["properties"][0]["status"] == "proved" and not doc["properties"][0]["met"]
+
+
+def test_a_counterexample_the_rules_do_not_reproduce_is_divergent(
+    spec: Spec, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = termcheck.check.evaluate
+
+    def drifted(spec: Spec, scenario: Any) -> Outcome:
+        outcome = real(spec, scenario)
+        return Outcome(**{**outcome.__dict__, "penalty": outcome.penalty + 1})
+
+    monkeypatch.setattr(termcheck.check, "evaluate", drifted)
+    props = [
+        p
+        for p in load_properties(SHIPPED_PROPERTIES, spec)
+        if p.id == "penalty.every-company-rescission"
+    ]
+    (result,) = check_all(spec, props, Options())
+    assert result.status is Status.DIVERGENT
+    assert result.replayed is False and not result.met
+    assert "penalty" in result.detail
+
+
+# --- Readings ----------------------------------------------------------------------------------
+
+
+def test_all_readings_shows_where_the_verdict_depends_on_the_reading() -> None:
+    code, doc = verify_json(
+        "--all-readings",
+        "--only",
+        "notice.customer-can-end-within-two-months",
+        "--only",
+        "liability.cap-positive-while-provided",
+        "--only",
+        "notice.deadline-before-termination-month",
+    )
+    assert code == 0  # the exit code follows the adopted readings
+    entries = by_id(doc)
+    two_months = entries["notice.customer-can-end-within-two-months"]
+    assert two_months["reading_dependent"] is True
+    statuses = {r["readings"]["notice_reading"]: r["status"] for r in two_months["by_reading"]}
+    assert statuses == {"first-of-month": "violated", "clear-months": "violated"}
+    cap = entries["liability.cap-positive-while-provided"]
+    assert cap["reading_dependent"] is True
+    assert entries["notice.deadline-before-termination-month"]["reading_dependent"] is False
+
+
+def test_a_named_reading_is_used() -> None:
+    code, doc = verify_json(
+        "--reading", "first-of-month", "--only", "notice.customer-can-end-within-two-months"
+    )
+    assert code == 1
+    entry = doc["properties"][0]
+    assert entry["readings"] == {"notice_reading": "first-of-month"}
+    assert entry["status"] == "violated" and entry["replayed"] is True
+
+
+# --- Bad input ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--only", "penalty.nonnegativ"], "did you mean 'penalty.nonnegative'"),
+        (["--reading", "sometime"], "--reading"),
+        (["--format", "pdf"], "--format"),
+        (["/nonexistent/model"], "MODEL_DIR"),
+    ],
+)
+def test_bad_command_lines_exit_2(args: list[str], needle: str) -> None:
+    code, out, err = run(*args)
+    assert code == 2
+    assert needle in err and len(err.strip().splitlines()) == 1 and out == ""
+
+
+def test_a_type_error_in_a_property_names_file_line_and_column(tmp_path: Path) -> None:
+    folder = properties_dir(
+        tmp_path,
+        PROPERTY.format(
+            id="t.bad", assume="true", assertion="penalty < service_start", expect="holds"
+        ),
+    )
+    code, _, err = run("--properties", str(folder))
+    assert code == 2
+    assert "extra.toml:8:" in err and "t.bad.assert" in err and "date" in err
+
+
+def test_a_property_citing_a_missing_article_is_refused(tmp_path: Path) -> None:
+    text = PROPERTY.format(id="t.cite", assume="true", assertion="true", expect="holds")
+    folder = properties_dir(tmp_path, text.replace('["9-2"]', '["9-3"]'))
+    code, _, err = run("--properties", str(folder))
+    assert code == 2
+    assert "extra.toml:" in err and "9-3" in err
+
+
+def test_the_checker_is_deterministic(spec: Spec) -> None:
+    props = load_properties(SHIPPED_PROPERTIES, spec)
+    violated = [p for p in props if p.expect == "finding"][:3]
+    first = [r.counterexample for r in check_all(spec, violated, Options())]
+    again = [r.counterexample for r in check_all(load_spec(SHIPPED_MODEL), violated, Options())]
+    assert first == again
