@@ -232,7 +232,10 @@ def _validate(source: TomlFile) -> ModelDocument:
     try:
         return ModelDocument.model_validate(source.data)
     except ValidationError as exc:
-        first = exc.errors()[0]
+        # A misspelt key shows up twice: as unknown, and as the key it should have been,
+        # missing. The unknown one is what the reviewer typed, so report it first.
+        errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
+        first = errors[0]
         loc = tuple(part for part in first["loc"] if isinstance(part, str | int))
         raise source.error(loc, _describe(first)) from None
 
