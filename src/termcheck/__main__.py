@@ -1,0 +1,5 @@
+"""`python -m termcheck`: the command line, without relying on a script on PATH."""
+
+from termcheck.cli import main
+
+main()
