@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -42,11 +43,15 @@ def articles(
         ]
         typer.echo(json.dumps(listing, ensure_ascii=False, indent=2))
         return
-    console = Console(highlight=False)
+    console = Console(highlight=False, width=None if sys.stdout.isatty() else 140)
     table = Table(show_edge=False, title=display(target))
-    for column in ("id", "heading", "title", "line", "fingerprint", "text"):
-        table.add_column(column, overflow="ellipsis", no_wrap=column != "text")
+    table.add_column("id", no_wrap=True)
+    table.add_column("heading", no_wrap=True)
+    table.add_column("line", justify="right", no_wrap=True)
+    table.add_column("fingerprint", no_wrap=True)
+    table.add_column("text", no_wrap=True, overflow="ellipsis")
     for a in provisions:
-        excerpt = a.text.splitlines()[0] if a.text else ""
-        table.add_row(a.id, a.heading, a.title, str(a.line), a.fingerprint, excerpt[:40])
+        # An article's row shows its title; its paragraphs and items show their words.
+        excerpt = f"({a.title})" if a.kind == "article" else a.text.splitlines()[0]
+        table.add_row(a.id, a.heading, str(a.line), a.fingerprint, excerpt)
     console.print(table)
