@@ -48,3 +48,25 @@ def test_date_order_and_day_count(first: date, second: date) -> None:
     assert _value(a == b) == (first == second)
     assert _value(symcal.days_between(a, b)) == days_between(first, second)
     assert _value(a.month_of.index) == month_of(first).index
+
+
+def test_fast_and_gregorian_leap_rules_agree_where_the_fast_one_is_valid() -> None:
+    for year in range(symcal.LEAP_RULE_FIRST_YEAR, symcal.LEAP_RULE_LAST_YEAR + 1):
+        fast = _value(symcal.fast_leap_year(z3.IntVal(year)))
+        assert fast == _value(symcal.gregorian_leap_year(z3.IntVal(year))), year
+
+
+@given(st.integers(1, 9999))
+def test_gregorian_leap_rule_is_the_calendar_one(year: int) -> None:
+    assert _value(symcal.gregorian_leap_year(z3.IntVal(year))) == calendar.isleap(year)
+
+
+def test_leap_rule_follows_the_horizon() -> None:
+    # The shipped horizon keeps the fast rule; one the fast rule cannot reach takes the
+    # full one (the fast rule calls 2500 a leap year).
+    assert symcal.leap_rule(1900, 2399) is symcal.fast_leap_year
+    assert symcal.leap_rule(2000, 2099) is symcal.fast_leap_year
+    assert symcal.leap_rule(1900, 6899) is symcal.gregorian_leap_year
+    assert symcal.leap_rule(1801, 2399) is symcal.gregorian_leap_year
+    assert _value(symcal.fast_leap_year(z3.IntVal(2500))) is True
+    assert _value(symcal.gregorian_leap_year(z3.IntVal(2500))) is False

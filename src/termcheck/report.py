@@ -8,13 +8,19 @@ asked for, so the same input gives the same bytes.
 from __future__ import annotations
 
 import json
+import os
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from termcheck import __version__
 from termcheck.check import Result, Status, exit_code
-from termcheck.paths import display
+from termcheck.coverage import as_json as coverage_json
+from termcheck.coverage import coverage
+from termcheck.drift import find_drift
+from termcheck.paths import project_root
 from termcheck.present import Lang, for_json, for_people, label
+from termcheck.properties import Property
 from termcheck.rules import Outcome
 from termcheck.spec import Spec
 from termcheck.vocabulary import BY_NAME, INPUTS, Kind, Type
@@ -35,18 +41,34 @@ TIMELINE = (
 ALWAYS_TOLD = {"service_start", "billing_start", "service_end", "minimum_term_end"}
 
 
-def document(spec: Spec, results: list[Result], *, timings: bool) -> dict[str, Any]:
+def document(
+    spec: Spec,
+    results: list[Result],
+    *,
+    timings: bool,
+    properties: list[Property] | None = None,
+) -> dict[str, Any]:
+    """`properties`: every property loaded (default: those of `results`), for the drift
+    and coverage sections, which speak of what rests on the text, checked or not."""
+    rested_on = properties if properties is not None else [r.prop for r in results]
+    drift = [entry.as_json() for entry in find_drift(spec, rested_on)]
     return {
         "termcheck": __version__,
         "terms": {
             "id": spec.document.terms.id,
             "title": spec.document.terms.title,
             "version": spec.document.terms.version,
-            "model": display(spec.directory),
+            "model": repo_path(spec.directory),
+            "text": repo_path(spec.directory / spec.document.terms.text),
         },
+        "articles": cited_articles(spec, results),
+        "grounds": grounds(spec),
+        "readings": readings(spec),
         "summary": summary(results),
-        "exit_code": exit_code(results),
+        "exit_code": 1 if drift else exit_code(results),  # drift is an unmet expectation
         "properties": [_entry(spec, r, timings=timings) for r in results],
+        "drift": drift,
+        "coverage": coverage_json(coverage(spec, rested_on)),
     }
 
 
@@ -67,7 +89,7 @@ def _entry(spec: Spec, result: Result, *, timings: bool) -> dict[str, Any]:
         "articles": list(prop.articles),
         "title_ja": prop.title_ja,
         "title_en": prop.title_en,
-        "file": prop.path,
+        "file": repo_path(prop.path),
         "line": prop.line,
         "assume": prop.assume_text.strip(),
         "assert": prop.assert_text.strip(),
@@ -82,6 +104,8 @@ def _entry(spec: Spec, result: Result, *, timings: bool) -> dict[str, Any]:
         "seconds": round(result.seconds, 4) if timings else None,
         "solver_seconds": round(result.solver_seconds, 4) if timings else None,
         "solver_work": result.work,
+        "quantities": sorted(named_quantities(result)) if prop.kind == "scenario" else [],
+        "evidence": _evidence(result),
     }
     if result.other_readings:
         entry["by_reading"] = [
@@ -199,3 +223,76 @@ def story(spec: Spec, result: Result, lang: Lang = "ja") -> list[str]:
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
+
+
+# --- What the people formats quote and name ------------------------------------------------
+
+
+def repo_path(path: Path | str) -> str:
+    """`path` relative to the checkout, with forward slashes, whatever the working
+    directory: reports are compared byte for byte and must not carry absolute machine
+    paths. A file outside the checkout is given relative to it (`../…`).
+
+    A relative `path` may come from :func:`termcheck.paths.display`, which is relative
+    to the working directory when the file is inside it and to the checkout otherwise.
+    """
+    root = project_root().resolve()
+    candidate = Path(path)
+    if not candidate.is_absolute() and not candidate.exists():
+        candidate = root / candidate
+    absolute = Path(os.path.abspath(candidate))
+    try:
+        return absolute.relative_to(root).as_posix()
+    except ValueError:
+        return Path(os.path.relpath(absolute, root)).as_posix()
+
+
+def cited_articles(spec: Spec, results: list[Result]) -> dict[str, dict[str, Any]]:
+    """The provisions the report cites (those the properties rest on, and those of the
+    quantities and grounds its stories name), with their text as in terms.ja.md."""
+    cited = {article for r in results for article in r.prop.articles}
+    cited |= {quantity.article for quantity in BY_NAME.values()}
+    cited |= {ground.article for ground in spec.document.grounds}
+    return {
+        a.id: {
+            "heading": a.heading,
+            "title": a.title,
+            "text": a.text,
+            "line": a.line,
+            "fingerprint": a.fingerprint,
+        }
+        for a in spec.articles
+        if a.id in cited
+    }
+
+
+def grounds(spec: Spec) -> dict[str, dict[str, str]]:
+    """The termination grounds as the model names them, by id."""
+    return {
+        g.id.value: {"ja": g.ja, "en": g.en, "article": g.article} for g in spec.document.grounds
+    }
+
+
+def readings(spec: Spec) -> dict[str, dict[str, Any]]:
+    """Each ambiguous phrase, its readings (by id, in ja and en) and the adopted one."""
+    return {
+        r.id: {
+            "phrase": r.phrase,
+            "article": r.article,
+            "adopted": r.adopted,
+            "options": {o.id: {"ja": o.ja, "en": o.en} for o in r.options},
+        }
+        for r in spec.document.readings
+    }
+
+
+def _evidence(result: Result) -> dict[str, Any] | None:
+    evidence = result.evidence
+    if evidence is None:
+        return None
+    return {
+        "story": {lang: list(lines) for lang, lines in sorted(evidence.story.items())},
+        "events": [
+            {"date": day.isoformat(), "ja": ja, "en": en} for day, ja, en in evidence.events
+        ],
+    }

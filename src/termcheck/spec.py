@@ -153,6 +153,187 @@ _READING_VALUES: dict[str, set[str]] = {
 }
 
 
+class Fingerprints(_Strict):
+    """[fingerprints]: the wording the model was last reviewed against (termcheck.drift).
+
+    `provisions` lists every provision id of the text, so that a provision added or
+    removed shows as drift; `cited` holds the fingerprint of each provision the model,
+    the properties and [[not_modelled]] rest on. Written by `termcheck fingerprints
+    --update`, never by hand.
+    """
+
+    provisions: list[str]
+    cited: dict[str, Annotated[str, Field(pattern=r"^[0-9a-f]{16}$")]]
+
+
+class NotModelled(_Strict):
+    """[[not_modelled]]: a provision the model leaves out on purpose, and why."""
+
+    article: str
+    reason: str = Field(pattern=r"\S")
+
+
+# --- 第3条, 第4条, 別記, 別紙: the documents of a contract and which of them prevails ----
+
+_ID = r"^[a-z][a-z0-9\-]*$"
+EVERY_TOPIC = "all"
+
+
+class DocumentInfo(_Strict):
+    """[[documents]]: a document that can set a condition of the contract.
+
+    A document made of others (`part_of` names its parent) says how its parts stand in
+    `parts`: "same-rank" when an article names them at one rank (第4条
+    「御見積書」・「御申込書」), "parts" when they are the parts of one document (別記1).
+    `speaks_to` lists the topics the document can set, or "all".
+    """
+
+    id: str = Field(pattern=_ID)
+    ja: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+    article: str
+    part_of: str | None = None
+    parts: Literal["same-rank", "parts"] | None = None
+    speaks_to: list[str] | Literal["all"] = Field(default_factory=list)
+
+
+class TopicInfo(_Strict):
+    """[[topics]]: a condition of the contract that several documents may set; `articles`
+    are where these terms speak to it."""
+
+    id: str = Field(pattern=_ID)
+    ja: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+    articles: list[str] = Field(min_length=1)
+
+
+class Prevail(_Strict):
+    """[[prevails]]: `over` prevails over `under` on `topics`, by `article`. A document
+    with parts stands for each of them."""
+
+    over: str
+    under: str
+    article: str
+    topics: list[str] | Literal["all"] = Field(min_length=1)
+
+
+class SubstitutionRow(_Strict):
+    """A row of the substitution table (別紙): the carrier's wording and ours."""
+
+    original: str = Field(min_length=1)
+    substitute: str
+    article: str
+
+
+class SubstitutionTable(_Strict):
+    """[substitution]: how the carrier's terms are read (第3条, 別紙), with sample texts."""
+
+    article: str
+    rows: list[SubstitutionRow] = Field(min_length=1)
+    samples: list[str] = Field(default_factory=list)
+
+
+# --- 第5条–第12条, 第16条: the contract's lifecycle --------------------------------------
+
+
+class Guard(StrEnum):
+    """What must hold for a transition, beyond its event happening (termcheck.lifecycle)."""
+
+    ALWAYS = "always"
+    IN_ORDER_OF_RECEIPT = "in-order-of-receipt"
+    ON_OR_AFTER_FORMATION = "on-or-after-formation"
+    NOTICE_TIMELY = "notice-timely"
+    END_OF_TERMINATION_MONTH = "end-of-termination-month"
+    LATER_TERMINATION_MONTH = "later-termination-month"
+    DEMAND_PERIOD_LAPSED = "demand-period-lapsed"
+    START_DELAY_PASSED = "start-delay-passed"
+
+
+class Effect(StrEnum):
+    """What a transition records, beyond the new state and the date (termcheck.lifecycle)."""
+
+    NONE = "none"
+    FORM_BACK_DATED = "form-back-dated"
+    START_SERVICE = "start-service"
+    GIVE_NOTICE = "give-notice"
+    MOVE_TERMINATION_MONTH = "move-termination-month"
+    DEMAND = "demand"
+    END = "end"
+
+
+class LifecycleState(_Strict):
+    id: str = Field(pattern=_ID)
+    ja: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+    article: str
+    terminal: bool = False
+    formed: bool = False  # a contract exists (第6条第2項)
+    provided: bool = False  # the service is being provided (第7条)
+
+
+class LifecycleGuard(_Strict):
+    id: Annotated[Guard, Strict(False)]
+    ja: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+    article: str
+
+
+class LifecycleTransition(_Strict):
+    # `from` and `to` are Python keywords: the fields carry them as aliases.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=True)
+
+    event: str = Field(pattern=_ID)
+    ja: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+    source: list[str] = Field(alias="from", min_length=1)
+    target: str | None = Field(default=None, alias="to")  # None: the state stays
+    actor: Literal["customer", "company", "world"]
+    guard: Annotated[Guard, Strict(False)] = Guard.ALWAYS
+    effect: Annotated[Effect, Strict(False)] = Effect.NONE
+    ground: Annotated[Ground, Strict(False)] | None = None
+    article: str
+
+
+class ForbiddenEvent(_Strict):
+    """An event the terms rule out in a state (第8条: no withdrawal after applying)."""
+
+    event: str = Field(pattern=_ID)
+    ja: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+    state: str
+    actor: Literal["customer", "company", "world"]
+    article: str
+
+
+class Lifecycle(_Strict):
+    initial: str
+    states: list[LifecycleState] = Field(min_length=1)
+    guards: list[LifecycleGuard] = Field(default_factory=list)
+    transitions: list[LifecycleTransition] = Field(min_length=1)
+    forbidden: list[ForbiddenEvent] = Field(default_factory=list)
+
+
+# --- 別記2: the price list -----------------------------------------------------------------
+
+
+class PriceItem(_Strict):
+    """A row of 別記2 第1表, as written (`remark` is the 備考 column)."""
+
+    id: str = Field(pattern=_ID)
+    ja: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+    initial_fee: str
+    monthly_fee: str
+    remark: str
+    minimum_ids: int | None = Field(default=None, ge=1, le=1_000_000)
+
+
+class PriceList(_Strict):
+    article: str
+    items: list[PriceItem] = Field(min_length=1)
+    refused_alone: str  # ※: the item an application may not consist of alone
+
+
 class ModelDocument(_Strict):
     terms: TermsInfo
     billing: Billing
@@ -164,6 +345,17 @@ class ModelDocument(_Strict):
     start_delay: StartDelay
     grounds: list[GroundInfo]
     readings: list[Reading]
+    # Review records (termcheck.drift, termcheck.coverage), not part of the reading.
+    not_modelled: list[NotModelled] = Field(default_factory=list)
+    fingerprints: Fingerprints | None = None
+    # The documents and their precedence, the lifecycle and the price list (termcheck.
+    # precedence, termcheck.lifecycle, termcheck.pricelist); optional for other terms.
+    documents: list[DocumentInfo] = Field(default_factory=list)
+    topics: list[TopicInfo] = Field(default_factory=list)
+    prevails: list[Prevail] = Field(default_factory=list)
+    substitution: SubstitutionTable | None = None
+    lifecycle: Lifecycle | None = None
+    price_list: PriceList | None = None
 
 
 @dataclass(frozen=True)
@@ -225,6 +417,8 @@ def load_spec(directory: Path) -> Spec:
     articles = load_articles(directory / document.terms.text)
     _check_citations(source, document, articles)
     _check_complete(source, document)
+    _check_not_modelled(source, document, articles)
+    _check_structure(source, document, articles)
     return Spec(directory, document, tuple(articles), source)
 
 
@@ -290,3 +484,133 @@ def _check_complete(source: TomlFile, document: ModelDocument) -> None:
     for reading_id in _READING_VALUES:
         if readings.count(reading_id) != 1:
             raise source.error(("readings",), f"reading {reading_id!r} must appear exactly once")
+
+
+def _check_not_modelled(source: TomlFile, document: ModelDocument, articles: list[Article]) -> None:
+    known = article_index(articles)
+    seen: set[str] = set()
+    for i, entry in enumerate(document.not_modelled):
+        if entry.article not in known:
+            raise source.error(
+                ("not_modelled", i, "article"),
+                f"names article {entry.article!r}, which is not in {document.terms.text}; "
+                "run `termcheck articles` to list the ids",
+            )
+        if entry.article in seen:
+            raise source.error(("not_modelled", i, "article"), "this article is listed twice")
+        seen.add(entry.article)
+
+
+# --- Documents, lifecycle, price list: every reference resolves -----------------------------
+
+
+def _check_structure(source: TomlFile, document: ModelDocument, articles: list[Article]) -> None:
+    """The sections of termcheck.precedence, .lifecycle and .pricelist: every article they
+    cite exists, every id is unique, and every document, topic or state named exists."""
+    known = article_index(articles)
+    sections = ("documents", "topics", "prevails", "substitution", "lifecycle", "price_list")
+    for name in sections:
+        for loc, article_id in _articles_in(getattr(document, name), (name,)):
+            if article_id not in known:
+                raise source.error(
+                    loc,
+                    f"cites article {article_id!r}, which is not in {document.terms.text}; "
+                    "run `termcheck articles` to list the ids",
+                )
+    _check_documents(source, document)
+    if document.lifecycle is not None:
+        _check_lifecycle(source, document.lifecycle)
+    if document.price_list is not None:
+        items = [item.id for item in document.price_list.items]
+        _unique(source, ("price_list", "items"), items)
+        _known(source, ("price_list", "refused_alone"), document.price_list.refused_alone, items)
+
+
+def _articles_in(
+    node: object, loc: tuple[str | int, ...]
+) -> list[tuple[tuple[str | int, ...], str]]:
+    if isinstance(node, BaseModel):
+        found: list[tuple[tuple[str | int, ...], str]] = []
+        for name, info in type(node).model_fields.items():
+            value = getattr(node, name)
+            where = (*loc, info.alias or name)
+            if name == "article" and isinstance(value, str):
+                found.append((where, value))
+            elif name == "articles" and isinstance(value, list):
+                found += [((*where, i), cited) for i, cited in enumerate(value)]
+            else:
+                found += _articles_in(value, where)
+        return found
+    if isinstance(node, list):
+        return [hit for i, item in enumerate(node) for hit in _articles_in(item, (*loc, i))]
+    return []
+
+
+def _unique(source: TomlFile, loc: tuple[str | int, ...], ids: list[str]) -> None:
+    for i, value in enumerate(ids):
+        if value in ids[:i]:
+            raise source.error((*loc, i, "id"), f"id {value!r} is used twice")
+
+
+def _known(source: TomlFile, loc: tuple[str | int, ...], value: str, known: list[str]) -> None:
+    if value not in known:
+        raise source.error(loc, f"{value!r} is not one of: {', '.join(known)}")
+
+
+def _check_documents(source: TomlFile, document: ModelDocument) -> None:
+    ids = [d.id for d in document.documents]
+    topics = [t.id for t in document.topics]
+    _unique(source, ("documents",), ids)
+    _unique(source, ("topics",), topics)
+    parents = {d.part_of for d in document.documents if d.part_of is not None}
+    for i, entry in enumerate(document.documents):
+        loc: tuple[str | int, ...] = ("documents", i)
+        if entry.part_of is not None:
+            _known(source, (*loc, "part_of"), entry.part_of, ids)
+            if entry.id in _ancestors(document.documents, entry.part_of):
+                raise source.error((*loc, "part_of"), f"{entry.id!r} would be a part of itself")
+        if (entry.parts is None) == (entry.id in parents):
+            message = "say how its parts stand" if entry.parts is None else "it has no parts"
+            raise source.error((*loc, "parts"), f"{entry.id!r}: {message}")
+        for topic in entry.speaks_to if isinstance(entry.speaks_to, list) else []:
+            _known(source, (*loc, "speaks_to"), topic, topics)
+    for i, prevail in enumerate(document.prevails):
+        _known(source, ("prevails", i, "over"), prevail.over, ids)
+        _known(source, ("prevails", i, "under"), prevail.under, ids)
+        for topic in prevail.topics if isinstance(prevail.topics, list) else []:
+            _known(source, ("prevails", i, "topics"), topic, topics)
+
+
+def _ancestors(documents: list[DocumentInfo], start: str) -> list[str]:
+    parent_of = {d.id: d.part_of for d in documents}
+    chain: list[str] = []
+    current: str | None = start
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = parent_of.get(current)
+    return chain
+
+
+def _check_lifecycle(source: TomlFile, lifecycle: Lifecycle) -> None:
+    states = [s.id for s in lifecycle.states]
+    guards: list[str] = [g.id.value for g in lifecycle.guards]
+    _unique(source, ("lifecycle", "states"), states)
+    _unique(source, ("lifecycle", "guards"), guards)
+    _known(source, ("lifecycle", "initial"), lifecycle.initial, states)
+    events = [t.event for t in lifecycle.transitions]
+    for i, transition in enumerate(lifecycle.transitions):
+        loc: tuple[str | int, ...] = ("lifecycle", "transitions", i)
+        if transition.event in events[:i]:
+            raise source.error((*loc, "event"), f"event {transition.event!r} is used twice")
+        for state in transition.source:
+            _known(source, (*loc, "from"), state, states)
+        if transition.target is not None:
+            _known(source, (*loc, "to"), transition.target, states)
+        if transition.guard is not Guard.ALWAYS:  # the one guard that needs no description
+            _known(source, (*loc, "guard"), transition.guard.value, guards)
+        if transition.ground is not None and transition.effect is not Effect.END:
+            raise source.error(
+                (*loc, "ground"), "only a transition that ends the contract has a ground"
+            )
+    for i, forbidden in enumerate(lifecycle.forbidden):
+        _known(source, ("lifecycle", "forbidden", i, "state"), forbidden.state, states)

@@ -9,12 +9,13 @@ import sys
 
 import typer
 
-from termcheck.cli import articles, calc, verify
+from termcheck.cli import articles, calc, coverage, diff, fingerprints, mutate, verify
 from termcheck.cli._common import EXIT_INPUT, app
 from termcheck.errors import TermcheckError
 
 __all__ = ["app", "main"]
-_COMMANDS = (articles, calc, verify)  # imported for their @app.command registrations
+# Imported for their @app.command registrations.
+_COMMANDS = (articles, calc, coverage, diff, fingerprints, mutate, verify)
 
 
 def main() -> None:

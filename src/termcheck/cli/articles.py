@@ -49,7 +49,7 @@ def articles(
     table.add_column("heading", no_wrap=True)
     table.add_column("line", justify="right", no_wrap=True)
     table.add_column("fingerprint", no_wrap=True)
-    table.add_column("text", no_wrap=True, overflow="ellipsis")
+    table.add_column("text", no_wrap=True, overflow="ellipsis", max_width=60)
     for a in provisions:
         # An article's row shows its title; its paragraphs and items show their words.
         excerpt = f"({a.title})" if a.kind == "article" else a.text.splitlines()[0]

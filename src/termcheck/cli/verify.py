@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import io
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -14,10 +15,13 @@ from rich.table import Table
 
 from termcheck.check import DEFAULT_RLIMIT, Options, Result, Status, check_all, exit_code
 from termcheck.cli._common import app, fail, load_model
+from termcheck.cli.fingerprints import drift_gate
 from termcheck.errors import InputError
-from termcheck.paths import default_properties_dir
+from termcheck.paths import default_properties_dir, display
+from termcheck.present import Lang
 from termcheck.properties import Property, load_properties
-from termcheck.report import document, story, summary, to_json
+from termcheck.render import Report, plan, render, write_reports
+from termcheck.report import document, story, summary
 from termcheck.spec import Spec
 
 STATUS_STYLE = {
@@ -37,7 +41,26 @@ def verify(
     properties: Annotated[
         Path | None, typer.Option(help="properties folder (default: shipped)")
     ] = None,
-    output_format: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+    output_format: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--format",
+            help="text (default), markdown, html, json, junit or sarif; repeatable or "
+            "comma-separated (several need --out FOLDER)",
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="write the report to this file, or several into this folder as report.ja.md, "
+            "report.ja.html, report.json, report.junit.xml, report.sarif; nothing is written "
+            "when verification cannot run (exit 2)",
+        ),
+    ] = None,
+    lang: Annotated[
+        list[str] | None,
+        typer.Option(help="language of the reports for people: ja (default) or en; repeatable"),
+    ] = None,
     only: Annotated[
         list[str] | None, typer.Option(help="check only this property id (repeatable)")
     ] = None,
@@ -49,27 +72,70 @@ def verify(
     ] = False,
     rlimit: Annotated[int, typer.Option(help="Z3 resource limit per check")] = DEFAULT_RLIMIT,
     timings: Annotated[
-        bool, typer.Option("--timings/--no-timings", help="report seconds per property")
-    ] = True,
+        bool | None,
+        typer.Option(
+            "--timings/--no-timings",
+            help="report seconds per property. Default: on for the terminal, off for files "
+            "written with --out (they must be byte-identical across runs) unless --timings "
+            "is given",
+        ),
+    ] = None,
 ) -> None:
     """Prove or refute every property; exit 0 all met, 1 one unmet, 2 bad input, 3 undecided."""
-    if output_format not in ("text", "json"):
-        fail(f"--format: {output_format!r} is not one of: text, json")
+    try:
+        reports = plan(output_format or [], lang or [], out)
+    except InputError as exc:
+        fail(str(exc))
+    if timings is None:
+        timings = out is None
     spec = load_model(model_dir, "MODEL_DIR")
     try:
         loaded = load_properties(properties or default_properties_dir(), spec)
     except InputError as exc:
         fail(str(exc))
+    to_stdout = reports[0] if reports[0].path is None else None
+    as_json = to_stdout is not None and to_stdout.format == "json"
+    drift_gate(spec, loaded, as_json=as_json, timings=timings)  # before proving
     selected = _select(loaded, only or [])
     options = Options(
         rlimit=rlimit, readings=_reading_overrides(spec, reading or []), all_readings=all_readings
     )
-    results = _run_checks(spec, selected, options, quiet=output_format == "json")
-    if output_format == "json":
-        typer.echo(to_json(document(spec, results, timings=timings)), nl=False)
+    quiet = to_stdout is not None and to_stdout.format != "text"
+    results = _run_checks(spec, selected, options, quiet=quiet)
+    if to_stdout is not None and to_stdout.format == "text":
+        print_verify(spec, results, timings=timings, lang=to_stdout.lang)
+    elif to_stdout is not None:
+        doc = document(spec, results, timings=timings, properties=loaded)
+        typer.echo(render(doc, to_stdout.format, to_stdout.lang), nl=False)
     else:
-        print_verify(spec, results, timings=timings)
+        _write_reports(spec, results, loaded, reports, timings=timings)
     raise typer.Exit(exit_code(results))
+
+
+def _write_reports(
+    spec: Spec,
+    results: list[Result],
+    loaded: list[Property],
+    reports: list[Report],
+    *,
+    timings: bool,
+) -> None:
+    """Write every report (atomically), then say what was written and the summary."""
+    doc = document(spec, results, timings=timings, properties=loaded)
+
+    def text(lang: Lang) -> str:
+        buffer = io.StringIO()
+        console = Console(file=buffer, width=160, color_system=None, highlight=False)
+        print_verify(spec, results, timings=timings, lang=lang, console=console)
+        return buffer.getvalue()
+
+    try:
+        written = write_reports(reports, doc, text)
+    except InputError as exc:
+        fail(str(exc))
+    for path in written:
+        typer.echo(f"wrote {display(path)}")
+    typer.echo(_summary_line(results))
 
 
 def _select(loaded: list[Property], only: list[str]) -> list[Property]:
@@ -115,9 +181,16 @@ def _run_checks(
     return results
 
 
-def print_verify(spec: Spec, results: list[Result], *, timings: bool) -> None:
+def print_verify(
+    spec: Spec,
+    results: list[Result],
+    *,
+    timings: bool,
+    lang: Lang = "ja",
+    console: Console | None = None,
+) -> None:
     # Off a terminal (CI logs, pipes) use a width that keeps property ids whole.
-    console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+    console = console or Console(highlight=False, width=None if sys.stdout.isatty() else 160)
     table = Table(show_edge=False)
     table.add_column("property", no_wrap=True)
     table.add_column("articles", overflow="fold")
@@ -143,9 +216,13 @@ def print_verify(spec: Spec, results: list[Result], *, timings: bool) -> None:
         table.add_row(*row)
     console.print(table)
     for result in results:
-        _print_result_detail(console, spec, result)
+        _print_result_detail(console, spec, result, lang)
+    console.print(_summary_line(results))
+
+
+def _summary_line(results: list[Result]) -> str:
     counts = summary(results)
-    console.print(
+    return (
         f"{counts['properties']} properties: {counts['proved']} proved, "
         f"{counts['findings']} known findings, {counts['unmet']} unmet, "
         f"{counts['inconclusive']} inconclusive, {counts['vacuous']} vacuous, "
@@ -153,7 +230,7 @@ def print_verify(spec: Spec, results: list[Result], *, timings: bool) -> None:
     )
 
 
-def _print_result_detail(console: Console, spec: Spec, result: Result) -> None:
+def _print_result_detail(console: Console, spec: Spec, result: Result, lang: Lang) -> None:
     prop = result.prop
     if result.counterexample is None and not result.detail and not result.reading_dependent:
         return
@@ -162,7 +239,7 @@ def _print_result_detail(console: Console, spec: Spec, result: Result) -> None:
     console.print(f"  {prop.title_en}")
     if result.detail:
         console.print(f"  [red]{result.detail}[/]")
-    for line in story(spec, result, "ja"):
+    for line in story(spec, result, lang):
         console.print(f"  {line}")
     if prop.expect == "finding" and prop.reason:
         console.print("  reason: " + " ".join(prop.reason.split()))
