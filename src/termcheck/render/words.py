@@ -1,0 +1,152 @@
+"""The words of the reports, in Japanese and English: headings, statuses, verdicts.
+
+Kept apart from the layout so that the Markdown and HTML reports say the same thing in
+the same words.
+"""
+
+from __future__ import annotations
+
+from termcheck.present import Lang
+
+_WORDS: dict[str, tuple[str, str]] = {
+    "report": ("検証レポート", "Verification report"),
+    "summary": ("概要", "Summary"),
+    "terms": ("約款", "Terms"),
+    "version": ("版", "Version"),
+    "model": ("モデル", "Model"),
+    "properties": ("性質", "Properties"),
+    "property": ("性質", "Property"),
+    "articles": ("根拠条項", "Articles"),
+    "status": ("結果", "Result"),
+    "expected": ("期待", "Expected"),
+    "met": ("判定", "Verdict"),
+    "reason": ("指摘の理由", "Why this finding is accepted"),
+    "detail": ("詳細", "Detail"),
+    "assume": ("前提", "Assuming"),
+    "assert": ("主張", "Claim"),
+    "readings": ("読み方", "Readings"),
+    "other_readings": ("他の読み方での結果", "Under the other readings"),
+    "reading_dependent": ("読み方によって結果が変わる", "The result depends on the reading"),
+    "counterexample": ("反例", "Counterexample"),
+    "evidence": ("根拠となる事例", "Evidence"),
+    "customer": ("契約者", "Customer"),
+    "month": ("月", "Month"),
+    "charge": ("料金", "Charge"),
+    "events": ("出来事", "Events"),
+    "legend": ("凡例", "Legend"),
+    "location": ("定義", "Defined at"),
+    "contents": ("目次", "Contents"),
+    "none": ("なし", "none"),
+    "count": ("件数", "count"),
+}
+
+SUMMARY_KEYS = ("properties", "proved", "findings", "unmet", "inconclusive", "vacuous", "divergent")
+_SUMMARY: dict[str, tuple[str, str]] = {
+    "properties": ("性質", "properties"),
+    "proved": ("証明済み", "proved"),
+    "findings": ("既知の指摘", "known findings"),
+    "unmet": ("期待に反する", "unmet"),
+    "inconclusive": ("判定不能", "inconclusive"),
+    "vacuous": ("前提が成り立たない", "vacuous"),
+    "divergent": ("モデルと規則の不一致", "divergent"),
+}
+
+_STATUS: dict[str, tuple[str, str]] = {
+    "proved": ("証明済み", "proved"),
+    "violated": ("反例あり", "refuted by a counterexample"),
+    "inconclusive": ("判定不能（Z3が決められなかった）", "inconclusive (Z3 could not decide)"),
+    "vacuous": ("前提が成り立たない", "vacuous (the assumption can never be met)"),
+    "divergent": (
+        "モデルと規則の不一致（反例が規則で再現しない）",
+        "divergent (the rules do not replay the counterexample)",
+    ),
+}
+
+_EXPECT: dict[str, tuple[str, str]] = {
+    "holds": ("常に成り立つ", "holds"),
+    "finding": ("既知の指摘（反例が出る）", "known finding (a counterexample shows)"),
+}
+
+_MET = {True: ("期待どおり", "as expected"), False: ("期待に反する", "NOT as expected")}
+
+# The groups the properties are told in, most urgent first.
+GROUPS = ("unmet", "undecided", "finding", "proved")
+_GROUP: dict[str, tuple[str, str]] = {
+    "unmet": ("期待に反する性質", "Properties that did not meet their expectation"),
+    "undecided": ("判定できなかった性質", "Properties that could not be decided"),
+    "finding": ("既知の指摘", "Known findings"),
+    "proved": ("証明された性質", "Proved properties"),
+}
+
+_EXIT: dict[int, tuple[str, str]] = {
+    0: ("すべての性質が期待どおり", "Every property met its expectation"),
+    1: ("期待に反する性質がある", "A property did not meet its expectation"),
+    2: ("入力に誤りがある", "Bad input"),
+    3: ("判定できない性質がある", "A property could not be decided"),
+}
+
+# ■ fees, ▲ penalty: the marks of a month in a timeline, with what they mean.
+MARKS: dict[str, str] = {"fee": "■", "free": "□", "penalty": "▲", "waived": "△", "": ""}
+_MARK: dict[str, tuple[str, str]] = {
+    "fee": ("利用料金を課金", "fees billed"),
+    "free": ("提供中・課金なし", "service provided, not billed"),
+    "penalty": ("残余期間（違約金の対象）", "remaining term (charged as penalty)"),
+    "waived": ("残余期間（違約金なし）", "remaining term (no penalty)"),
+}
+MARK_KINDS = ("fee", "free", "penalty", "waived")
+
+
+def _pick(pair: tuple[str, str], lang: Lang) -> str:
+    return pair[0] if lang == "ja" else pair[1]
+
+
+def word(key: str, lang: Lang) -> str:
+    return _pick(_WORDS[key], lang)
+
+
+def summary_label(key: str, lang: Lang) -> str:
+    return _pick(_SUMMARY[key], lang)
+
+
+def status_label(status: str, lang: Lang) -> str:
+    return _pick(_STATUS[status], lang)
+
+
+def expect_label(expect: str, lang: Lang) -> str:
+    return _pick(_EXPECT[expect], lang)
+
+
+def met_label(met: bool, lang: Lang) -> str:
+    return _pick(_MET[met], lang)
+
+
+def group_label(group: str, lang: Lang) -> str:
+    return _pick(_GROUP[group], lang)
+
+
+def exit_label(code: int, lang: Lang) -> str:
+    text = _pick(_EXIT[code], lang)
+    return f"{text}（終了コード {code}）" if lang == "ja" else f"{text} (exit code {code})"
+
+
+def mark_label(kind: str, lang: Lang) -> str:
+    return _pick(_MARK[kind], lang)
+
+
+def customer_name(scenario: str | None, lang: Lang) -> str:
+    """契約者 / 契約者a (Customer / Customer a)."""
+    base = word("customer", lang)
+    if not scenario:
+        return base
+    return f"{base}{scenario}" if lang == "ja" else f"{base} {scenario}"
+
+
+def paren(text: str, lang: Lang) -> str:
+    """A parenthetical as each language writes it: （第9条） or (第9条)."""
+    return f"（{text}）" if lang == "ja" else f" ({text})"
+
+
+def months(count: int, lang: Lang) -> str:
+    if lang == "ja":
+        return f"{count}ヶ月"
+    return f"{count} month" if count == 1 else f"{count} months"
