@@ -49,6 +49,7 @@ class _PropertyDocument(BaseModel):
     assertion: str | None = Field(default=None, alias="assert", min_length=1)
     expect: Literal["holds", "finding"]
     reason: str | None = None
+    reason_ja: str | None = None
 
 
 class _PropertyFile(BaseModel):
@@ -78,6 +79,7 @@ class Property:
     # kind names a built-in check of that part of the model (termcheck.builtin).
     kind: str = "scenario"
     check: str | None = None
+    reason_ja: str | None = None  # the reason for Japanese readers; `reason` is English
 
     @property
     def names(self) -> frozenset[str]:
@@ -175,6 +177,7 @@ def _build(
         line=line,
         kind=entry.kind,
         check=entry.check,
+        reason_ja=entry.reason_ja,
     )
 
 

@@ -97,6 +97,7 @@ def _entry(spec: Spec, result: Result, *, timings: bool) -> dict[str, Any]:
         "expected": prop.expect,
         "met": result.met,
         "reason": prop.reason.strip() if prop.reason else None,
+        "reason_ja": prop.reason_ja.strip() if prop.reason_ja else None,
         "readings": dict(sorted(result.readings.items())),
         "counterexample": _counterexample(result),
         "replayed": result.replayed,

@@ -39,6 +39,7 @@ from termcheck.render.words import (
     group_label,
     mark_label,
     met_label,
+    reason,
     status_label,
     summary_label,
     word,
@@ -179,11 +180,12 @@ def _property(doc: Doc, entry: Entry, lang: Lang, other: Lang) -> list[str]:
             f'<p class="detail"><strong>{escape(word("detail", lang))}</strong>: '
             f"{escape(entry['detail'])}</p>"
         )
-    if entry["reason"]:
+    finding_reason = reason(entry, lang)
+    if finding_reason:
         parts += [
             '<div class="reason">',
             f"<h4>{escape(word('reason', lang))}</h4>",
-            f"<p>{escape(' '.join(entry['reason'].split()))}</p>",
+            f"<p>{escape(finding_reason)}</p>",
             "</div>",
         ]
     parts += _articles(doc, entry, lang)

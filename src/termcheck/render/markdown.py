@@ -35,6 +35,7 @@ from termcheck.render.words import (
     group_label,
     mark_label,
     met_label,
+    reason,
     status_label,
     summary_label,
     word,
@@ -125,8 +126,9 @@ def _property(doc: Doc, entry: Entry, lang: Lang) -> list[str]:
     lines.append("")
     if entry["detail"]:
         lines += [f"**{word('detail', lang)}**: {escape(entry['detail'])}", ""]
-    if entry["reason"]:
-        lines += [f"**{word('reason', lang)}**: {escape(one_paragraph(entry['reason']))}", ""]
+    finding_reason = reason(entry, lang)
+    if finding_reason:
+        lines += [f"**{word('reason', lang)}**: {escape(finding_reason)}", ""]
     lines += _articles(doc, entry, lang)
     lines += _expressions(entry, lang)
     lines += _counterexample(doc, entry, lang)

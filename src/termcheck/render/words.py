@@ -6,6 +6,8 @@ the same words.
 
 from __future__ import annotations
 
+from typing import Any
+
 from termcheck.present import Lang
 
 _WORDS: dict[str, tuple[str, str]] = {
@@ -150,3 +152,10 @@ def months(count: int, lang: Lang) -> str:
     if lang == "ja":
         return f"{count}ヶ月"
     return f"{count} month" if count == 1 else f"{count} months"
+
+
+def reason(entry: dict[str, Any], lang: Lang) -> str | None:
+    """Why a finding is accepted, in the reader's language where the property gives it."""
+    text = entry.get("reason_ja") if lang == "ja" else None
+    text = text or entry.get("reason")
+    return " ".join(str(text).split()) if text else None
