@@ -195,6 +195,7 @@ class DocumentInfo(_Strict):
     part_of: str | None = None
     parts: Literal["same-rank", "parts"] | None = None
     speaks_to: list[str] | Literal["all"] = Field(default_factory=list)
+    modelled: bool = False  # the document this model.toml reads (本約款)
 
 
 class TopicInfo(_Strict):
@@ -563,6 +564,9 @@ def _check_documents(source: TomlFile, document: ModelDocument) -> None:
     _unique(source, ("documents",), ids)
     _unique(source, ("topics",), topics)
     parents = {d.part_of for d in document.documents if d.part_of is not None}
+    modelled = [i for i, d in enumerate(document.documents) if d.modelled]
+    if len(modelled) > 1:
+        raise source.error(("documents", modelled[1], "modelled"), "only one document is modelled")
     for i, entry in enumerate(document.documents):
         loc: tuple[str | int, ...] = ("documents", i)
         if entry.part_of is not None:

@@ -1,0 +1,386 @@
+"""`termcheck diff`: proofs of agreement, replayed customers who differ, the largest change,
+property verdicts that change, and the worked example's report kept current."""
+
+from __future__ import annotations
+
+import json
+import shlex
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+import z3
+from hypothesis import given
+from typer.testing import CliRunner
+
+from termcheck import diff as diff_module
+from termcheck.cli import app
+from termcheck.cli import diff as cli_diff
+from termcheck.cli.diff import document, render
+from termcheck.diff import (
+    READABLE_FEE,
+    SIZED,
+    Change,
+    DiffResult,
+    Direction,
+    QuantityDiff,
+    Verdict,
+    concrete_size,
+    diff,
+    element_changes,
+    wording_changes,
+)
+from termcheck.properties import load_properties
+from termcheck.rules import Scenario, evaluate
+from termcheck.spec import BillingStart, Spec, load_spec
+from termcheck.vocabulary import DERIVED, Ground, NoticeReading
+
+from strategies import scenarios, with_document
+
+ROOT = Path(__file__).resolve().parents[1]
+SHIPPED = ROOT / "model" / "usen-gate02-iij-id"
+REVISION = ROOT / "model" / "usen-gate02-iij-id-rev2026"
+REPORT = ROOT / "reports" / "diff-usen-gate02-iij-id-rev2026"
+ARGS = ["diff", "model/usen-gate02-iij-id", "model/usen-gate02-iij-id-rev2026"]
+COMMANDS = [
+    "termcheck "
+    + shlex.join([*ARGS, "--format", fmt, "--out", f"{REPORT.relative_to(ROOT)}.{ext}"])
+    for fmt, ext in (("markdown", "md"), ("json", "json"))
+]
+
+# One property, so that a diff through the command line stays fast.
+ONE_PROPERTY = """
+[[property]]
+id = "penalty.nonnegative"
+articles = ["9-2"]
+title_ja = "違約金は負にならない"
+title_en = "The penalty is never negative"
+assert = "penalty >= 0"
+expect = "holds"
+"""
+
+
+@pytest.fixture(scope="module")
+def revision() -> Spec:
+    return load_spec(REVISION)
+
+
+@pytest.fixture(scope="module")
+def worked(spec: Spec, revision: Spec) -> DiffResult:
+    """The worked example, diffed once for the whole module (the slow part)."""
+    properties = (
+        load_properties(ROOT / "properties", spec),
+        load_properties(ROOT / "properties", revision),
+    )
+    return diff(spec, revision, properties, parallel=True)
+
+
+def quantity(result: DiffResult, name: str) -> QuantityDiff:
+    return next(q for q in result.quantities if q.quantity.name == name)
+
+
+def change(result: DiffResult, name: str, direction: Direction, fee: int | None) -> Change:
+    found = quantity(result, name).changes
+    return next(c for c in found if c.direction is direction and c.monthly_fee == fee)
+
+
+# --- The worked example -------------------------------------------------------------------
+
+
+def test_the_report_of_the_worked_example_is_current(worked: DiffResult) -> None:
+    doc = document(worked)
+    fresh = {"md": render(doc, "markdown"), "json": render(doc, "json")}
+    stale = [
+        ext
+        for ext, text in fresh.items()
+        if not Path(f"{REPORT}.{ext}").is_file()
+        or Path(f"{REPORT}.{ext}").read_text(encoding="utf-8") != text
+    ]
+    if stale:
+        pytest.fail(
+            f"reports/diff-usen-gate02-iij-id-rev2026.{{{','.join(stale)}}} is not current; "
+            "regenerate it from the repository root with:\n  " + "\n  ".join(COMMANDS),
+            pytrace=False,
+        )
+
+
+def test_the_revision_differs_from_the_shipped_model_only_where_it_says(
+    spec: Spec, revision: Spec
+) -> None:
+    # The worked example is a copy of the shipped model with three revised sentences;
+    # a section added to the shipped model must be copied into it too.
+    changed = {e.path for e in element_changes(spec, revision)}
+    unexpected = {
+        path
+        for path in changed
+        if path not in {"terms.version", "minimum_term.months", "penalty.grounds", "notice.months"}
+        and not path.startswith("readings[notice_reading].")
+    }
+    assert not unexpected, (
+        f"copy these elements of {SHIPPED.name}/model.toml into {REVISION.name}/model.toml "
+        f"(then `termcheck fingerprints model/{REVISION.name} --update` and regenerate "
+        f"the diff report): {sorted(unexpected)}"
+    )
+    assert {w.id for w in wording_changes(spec, revision)} == {"9-1", "9-2", "10-1"}
+
+
+def test_the_worked_example_differs_and_exits_1(worked: DiffResult) -> None:
+    assert worked.exit_code == 1
+    verdicts = {q.quantity.name: q.verdict for q in worked.quantities}
+    assert set(verdicts) == {q.name for q in DERIVED}
+    assert {name for name, v in verdicts.items() if v is Verdict.DIFFER} == {
+        "minimum_term_end",
+        "within_minimum_term",
+        "remaining_months",
+        "remaining_term_fees",
+        "minimum_commitment",
+        "penalty_applies",
+        "penalty",
+        "total_charged",
+        "notice_deadline",
+        "notice_timely",
+    }
+    assert all(v in (Verdict.AGREE, Verdict.DIFFER) for v in verdicts.values())
+
+
+def test_the_most_extra_penalty_is_24_monthly_fees_for_an_immediate_rescission(
+    worked: DiffResult, spec: Spec, revision: Spec
+) -> None:
+    largest = change(worked, "penalty", Direction.UP, READABLE_FEE)
+    assert largest.size == 24 * READABLE_FEE
+    customer = largest.witness.scenario
+    assert customer.ground is Ground.IMMEDIATE and customer.monthly_fee == READABLE_FEE
+    assert evaluate(spec, customer).penalty == 0
+    assert evaluate(revision, customer).penalty == 24 * READABLE_FEE
+    # Over every fee the largest is the fee bound times the same 24 months.
+    anywhere = change(worked, "penalty", Direction.UP, None)
+    assert anywhere.size == 24 * anywhere.witness.scenario.monthly_fee
+    assert quantity(worked, "penalty").never == [Direction.DOWN]
+
+
+def test_the_notice_deadline_moves_up_to_31_days_earlier(worked: DiffResult) -> None:
+    earlier = change(worked, "notice_deadline", Direction.DOWN, None)
+    assert earlier.size == 31
+    assert quantity(worked, "notice_deadline").never == [Direction.UP]
+    assert [e.path for e in quantity(worked, "notice_deadline").elements] == ["notice.months"]
+
+
+def test_each_difference_names_the_elements_and_articles_it_rests_on(worked: DiffResult) -> None:
+    penalty = quantity(worked, "penalty")
+    assert [e.path for e in penalty.elements] == ["minimum_term.months", "penalty.grounds"]
+    entry = next(q for q in document(worked)["quantities"] if q["name"] == "penalty")
+    assert entry["articles"] == ["9-1", "9-2"]
+    assert quantity(worked, "billed_fees").elements == []  # agrees: nothing to blame
+
+
+def test_every_customer_reported_replays_in_the_rules(
+    worked: DiffResult, spec: Spec, revision: Spec
+) -> None:
+    for diffed in worked.quantities:
+        for found in diffed.changes:
+            name = diffed.quantity.name
+            old = evaluate(spec, found.witness.scenario).value(name)
+            new = evaluate(revision, found.witness.scenario).value(name)
+            assert old != new, name
+            if found.size is not None:
+                sign = 1 if found.direction is Direction.UP else -1
+                assert sign * concrete_size(diffed.quantity, old, new) == found.size, name
+
+
+@given(scenarios())
+def test_no_customer_differs_beyond_what_the_diff_reports(
+    worked: DiffResult, spec: Spec, revision: Spec, scenario: Scenario
+) -> None:
+    customer = replace(scenario, notice_reading=None, liability_reading=None)
+    old, new = evaluate(spec, customer), evaluate(revision, customer)
+    for diffed in worked.quantities:
+        name = diffed.quantity.name
+        before, after = old.value(name), new.value(name)
+        if diffed.verdict is Verdict.AGREE or before == after:
+            assert before == after, name
+            continue
+        if diffed.quantity.type in SIZED:
+            moved = concrete_size(diffed.quantity, before, after)
+            direction = Direction.UP if moved > 0 else Direction.DOWN
+            bound = max(c.size or 0 for c in diffed.changes if c.direction is direction)
+            assert abs(moved) <= bound, name
+        else:
+            direction = Direction.UP if after is True else Direction.DOWN
+        assert direction not in diffed.never, name
+
+
+def test_property_verdicts_that_change(worked: DiffResult) -> None:
+    changed = {c.prop.id: (c.old.met, c.new.met) for c in worked.verdicts}
+    # At least these (properties added to properties/ later may change too).
+    assert (
+        changed.items()
+        >= {
+            "billing.minimum-term-is-one-year": (True, False),
+            "billing.month-end-start": (True, False),
+            "billing.year-end-start": (True, False),
+            "billing.leap-day-start": (True, False),
+            "notice.customer-can-end-within-two-months": (True, False),
+            "penalty.grounds-as-written": (True, False),
+            "penalty.immediate-not-cheaper-than-demand": (True, False),
+        }.items()
+    )
+    assert worked.undecided_properties == []
+
+
+def test_the_markdown_report_names_customers_and_the_largest_change(worked: DiffResult) -> None:
+    text = render(document(worked), "markdown")
+    assert "by at most 2,400,000円 at a monthly fee of 100,000円" in text
+    assert "違約金 0円 → 2,400,000円" in text
+    assert "「…合、解約月を指定し、その**2**ヶ月前までに当社所定の書…」" in text
+    assert "`penalty.grounds-as-written`" in text
+
+
+# --- Small diffs on model variants (no properties: fast) ------------------------------------
+
+
+def test_a_model_agrees_with_itself(spec: Spec) -> None:
+    result = diff(spec, spec)
+    assert result.exit_code == 0
+    assert all(q.verdict is Verdict.AGREE for q in result.quantities)
+    assert result.elements == [] and result.wording == []
+
+
+def longer_start_delay(spec: Spec) -> Spec:
+    """The company may rescind only after the end of the second month after the planned
+    start (第11条第4項 "翌々月末"): a change that touches two quantities, so it is quick."""
+    delay = spec.document.start_delay.model_copy(update={"months_after_planned_month": 2})
+    return with_document(spec, start_delay=delay)
+
+
+def test_a_later_start_delay_deadline_by_at_most_31_days(spec: Spec) -> None:
+    result = diff(spec, longer_start_delay(spec))
+    deadline = quantity(result, "start_delay_deadline")
+    assert deadline.verdict is Verdict.DIFFER and deadline.never == [Direction.DOWN]
+    latest = deadline.changes[0]
+    assert latest.size == 31  # the month added has 31 days
+    assert [e.path for e in deadline.elements] == ["start_delay.months_after_planned_month"]
+    rescindable = quantity(result, "start_delay_rescindable")
+    assert rescindable.never == [Direction.UP]  # rescission only ever becomes impossible
+    assert {q.quantity.name for q in result.quantities if q.verdict is Verdict.DIFFER} == {
+        "start_delay_deadline",
+        "start_delay_rescindable",
+    }
+
+
+def test_billing_from_the_service_start_is_reported_with_its_element(spec: Spec) -> None:
+    billing = spec.document.billing.model_copy(update={"start": BillingStart.SERVICE_START})
+    changed = element_changes(spec, with_document(spec, billing=billing))
+    assert [(e.path, e.article, e.old, e.new) for e in changed] == [
+        ("billing.start", "7-1", "first-of-next-month", "service-start")
+    ]
+
+
+def test_a_change_of_adopted_reading_is_a_change(spec: Spec) -> None:
+    readings = [
+        r.model_copy(update={"adopted": NoticeReading.CLEAR_MONTHS.value})
+        if r.id == "notice_reading"
+        else r
+        for r in spec.document.readings
+    ]
+    result = diff(spec, with_document(spec, readings=readings))
+    deadline = quantity(result, "notice_deadline")
+    assert deadline.verdict is Verdict.DIFFER
+    assert [e.path for e in deadline.elements] == ["readings[notice_reading].adopted"]
+    assert quantity(result, "penalty").verdict is Verdict.AGREE
+
+
+# --- Failing closed -------------------------------------------------------------------------
+
+
+def test_unknown_is_never_agreement(spec: Spec, revision: Spec, worked: DiffResult) -> None:
+    # With almost no resources Z3 can still prove what simplification alone shows (a
+    # quantity both versions compute alike); everything else must be inconclusive.
+    result = diff(spec, revision, rlimit=1)
+    assert result.exit_code == 3
+    differing = {q.quantity.name for q in worked.quantities if q.verdict is Verdict.DIFFER}
+    for diffed in result.quantities:
+        assert diffed.verdict in (Verdict.AGREE, Verdict.INCONCLUSIVE)
+        if diffed.quantity.name in differing:
+            assert diffed.verdict is Verdict.INCONCLUSIVE and "unknown" in diffed.detail
+
+
+def test_optimize_unknown_is_inconclusive(spec: Spec, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(z3.Optimize, "check", lambda self, *a: z3.unknown)
+    result = diff(spec, longer_start_delay(spec))
+    deadline = quantity(result, "start_delay_deadline")
+    assert deadline.verdict is Verdict.INCONCLUSIVE and deadline.changes == []
+    assert "Optimize answered unknown" in deadline.detail
+    assert quantity(result, "penalty").verdict is Verdict.AGREE
+    assert result.exit_code == 3
+
+
+def test_a_customer_the_rules_do_not_reproduce_is_an_error(
+    spec: Spec, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Rules that ignore the change: Z3's customers no longer replay.
+    monkeypatch.setattr(diff_module, "evaluate", lambda _spec, scenario: evaluate(spec, scenario))
+    result = diff(spec, longer_start_delay(spec))
+    deadline = quantity(result, "start_delay_deadline")
+    assert deadline.verdict is Verdict.DIVERGENT and deadline.changes == []
+    assert "model and rules disagree" in deadline.detail
+    assert result.exit_code == 3
+    assert document(result)["verdict"] == "undecided"
+
+
+# --- The command line -----------------------------------------------------------------------
+
+
+def run(*args: str) -> Any:
+    return CliRunner().invoke(app, list(args))
+
+
+def test_cli_agrees_with_itself_exit_0(tmp_path: Path) -> None:
+    (tmp_path / "one.toml").write_text(ONE_PROPERTY, encoding="utf-8")
+    out = tmp_path / "diff.json"
+    result = run(
+        "diff",
+        str(SHIPPED),
+        str(SHIPPED),
+        "--properties",
+        str(tmp_path),
+        "--format",
+        "json",
+        "--out",
+        str(out),
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(out.read_text(encoding="utf-8"))["verdict"] == "agree"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_cli_bad_input_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    missing = run("diff", str(tmp_path / "nowhere"), str(SHIPPED))
+    assert missing.exit_code == 2 and "OLD_MODEL_DIR" in missing.output
+    assert "Traceback" not in missing.output
+    bad_format = run("diff", str(SHIPPED), str(SHIPPED), "--format", "pdf")
+    assert bad_format.exit_code == 2 and "--format" in bad_format.output
+    no_folder = run("diff", str(SHIPPED), str(SHIPPED), "--out", str(tmp_path / "a" / "b.md"))
+    assert no_folder.exit_code == 2 and not (tmp_path / "a").exists()
+
+
+def test_same_input_same_document(spec: Spec) -> None:
+    # Every input of a customer is fixed to its preferred or least value, so a second
+    # run (with other Z3 term ids, in the same process) tells the same customers.
+    changed = longer_start_delay(spec)
+    assert document(diff(spec, changed)) == document(diff(spec, changed))
+
+
+def test_progress_shows_only_on_a_terminal_after_a_second(monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = iter([0.0, 0.5, 2.0, 2.5])
+    monkeypatch.setattr(cli_diff.time, "monotonic", lambda: next(clock))
+    with cli_diff._DelayedProgress(total=3) as progress:
+        monkeypatch.setattr(type(progress.console), "is_terminal", property(lambda _: True))
+        progress.step("first")  # 0.5 s: not yet
+        assert progress.progress is None
+        progress.step("second")  # 2.0 s: shown
+        assert progress.progress is not None
+    with cli_diff._DelayedProgress(total=3) as quiet:
+        monkeypatch.setattr(type(quiet.console), "is_terminal", property(lambda _: False))
+        quiet.step("first")
+        assert quiet.progress is None
