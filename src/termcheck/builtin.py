@@ -19,7 +19,13 @@ if TYPE_CHECKING:
 Runner = Callable[["Spec", "Property", int], "Result"]
 
 # The modules whose import registers their checks.
-_PROVIDERS: tuple[str, ...] = ()
+_PROVIDERS: tuple[str, ...] = (
+    "termcheck.precedence",
+    "termcheck.substitution",
+    "termcheck.effective",
+    "termcheck.lifecycle_check",
+    "termcheck.pricelist",
+)
 _REGISTRY: dict[tuple[str, str], Runner] = {}
 
 

@@ -330,43 +330,88 @@ def _finish(result: Result, solver: _TimedSolver, started: float) -> Result:
 def _readable_model(solver: z3.Solver, problem: _Problem) -> z3.ModelRef:
     """Steer the witness toward what a reviewer can picture, keeping it a witness.
 
-    Each hint is kept only if the problem stays satisfiable with it, so the result is
+    Hints are kept only if the problem stays satisfiable with them, so the result is
     always a real counterexample; the order of the hints is the order of preference.
+    Then every input is fixed (preferred value, else least), so the witness does not
+    depend on the solver's internal state: the same input gives the same report.
     """
     anchor = parse_date(problem.spec.document.terms.version)
     hints = list(_hints(problem, anchor))
-    solver.push()
-    solver.add(*hints)
-    all_fit = solver.check() == z3.sat
-    solver.pop()
-    # Most witnesses take every hint at once: one check instead of one per hint.
-    for hint in [z3.And(*hints)] if all_fit else hints:
-        _try(solver, hint)
-    for sym in problem.scenarios.values():
-        _settle_choices(solver, sym, problem.spec)
+    choices = [
+        (sym[name], value)
+        for sym in problem.scenarios.values()
+        for name, value in _preferred_choices(problem.spec).items()
+    ]
+    kept = _keep_satisfiable(solver, [*hints, *(term == value for term, value in choices)])
+    for index, (term, _) in enumerate(choices):
+        if len(hints) + index not in kept:
+            _minimize(solver, term, 0, 0)
     for sym in problem.scenarios.values():
         _minimize_date(solver, sym["service_start"], anchor)
         _minimize_month(solver, sym["termination_month"], anchor)
-        for other in ("planned_start", "notice_arrival", "incident_date"):
-            _settle_date(solver, sym[other], anchor)
+    others = [
+        sym[name]
+        for sym in problem.scenarios.values()
+        for name in ("planned_start", "notice_arrival", "incident_date")
+    ]
+    if not _fix_if_determined(solver, others):
+        for value in others:
+            _settle_date(solver, value, anchor)
     if solver.check() != z3.sat:  # pragma: no cover - every hint kept was satisfiable
         raise RuntimeError("a kept hint made the problem unsatisfiable")
     return solver.model()
 
 
-def _settle_choices(solver: z3.Solver, sym: SymbolicScenario, spec: Spec) -> None:
-    """Fix the fee, the ground and the readings: the preferred value where the property
-    allows it, else the least one. Every input ends fixed, so the witness does not depend
-    on the solver's internal state (the same input gives the same report)."""
-    preferred = {
+def _preferred_choices(spec: Spec) -> dict[str, int]:
+    """The fee, ground and readings a witness takes when the property lets it."""
+    return {
         "ground": enum_code(Ground.CUSTOMER),
         "notice_reading": enum_code(spec.adopted_notice_reading),
         "liability_reading": enum_code(spec.adopted_liability_reading),
         "monthly_fee": 100_000,
     }
-    for name, value in preferred.items():
-        if not _try(solver, sym[name] == value):
-            _minimize(solver, sym[name], 0, 0)
+
+
+def _keep_satisfiable(solver: z3.Solver, hints: list[Any]) -> set[int]:
+    """Add the most preferred hints that fit together, and return their indices.
+
+    Each hint is tracked by a literal; while the tracked hints conflict, the least
+    preferred hint of the unsat core is dropped. A few checks instead of one per hint.
+    """
+    literals = [z3.Bool(f"termcheck.hint.{index}") for index in range(len(hints))]
+    active = list(range(len(hints)))
+    solver.push()
+    solver.add(*(z3.Implies(literal, hint) for literal, hint in zip(literals, hints, strict=True)))
+    while active:
+        verdict = solver.check(*(literals[index] for index in active))
+        if verdict == z3.sat:
+            break
+        core = {str(literal) for literal in solver.unsat_core()}
+        conflicting = [index for index in active if str(literals[index]) in core]
+        if verdict == z3.unknown or not conflicting:
+            active = []
+            break
+        active.remove(max(conflicting))
+    solver.pop()
+    solver.add(*(hints[index] for index in active))
+    return set(active)
+
+
+def _fix_if_determined(solver: z3.Solver, dates: list[symcal.SDate]) -> bool:
+    """If the other choices already determine every date in `dates`, fix them in one
+    check and say so; otherwise leave them to be settled one by one."""
+    if not dates or solver.check() != z3.sat:
+        return False
+    model = solver.model()
+    current = [model.eval(_ordinal_date(value), model_completion=True).as_long() for value in dates]
+    equal = [_ordinal_date(value) == now for value, now in zip(dates, current, strict=True)]
+    solver.push()
+    solver.add(z3.Not(z3.And(*equal)))
+    determined: bool = solver.check() == z3.unsat
+    solver.pop()
+    if determined:
+        solver.add(*equal)
+    return determined
 
 
 def _settle_date(solver: z3.Solver, value: symcal.SDate, anchor: date) -> None:
@@ -407,8 +452,10 @@ def _hints(problem: _Problem, anchor: date) -> Iterator[Any]:
             else:
                 value = sym[input_name]
                 yield z3.And(value >= window[0], value <= window[1])
-        # The usual customer: one who terminates, after at least one billed month.
-        yield sym["ground"] == enum_code(Ground.CUSTOMER)
+        # The usual customer: one who terminates, after at least one billed month. A
+        # ground the property names itself is left to it (the hint would only fail).
+        if f"{name}.ground".lstrip(".") not in problem.prop.names:
+            yield sym["ground"] == enum_code(Ground.CUSTOMER)
         yield sym["termination_month"] >= sym["billing_start"].month_of
     names = list(problem.scenarios.values())
     for first, second in pairwise(names):

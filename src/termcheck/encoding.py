@@ -80,18 +80,33 @@ class SymbolicScenario:
 
 
 def constants(terms: list[Any]) -> set[str]:
-    """The names of the free variables in `terms` (a DAG walk, each node once)."""
+    """The names of the free variables in `terms` (a DAG walk, each node once).
+
+    The walk uses Z3's C API directly: wrapping every node in a Python object made it
+    the costliest step of preparing a property. The raw nodes stay alive because the
+    terms that hold them do.
+    """
     found: set[str] = set()
     seen: set[int] = set()
-    stack = [t for t in terms if z3.is_expr(t)]
+    exprs = [t for t in terms if z3.is_expr(t)]
+    if not exprs:
+        return found
+    ctx = exprs[0].ctx.ref()
+    stack = [t.as_ast() for t in exprs]
     while stack:
-        term = stack.pop()
-        if term.get_id() in seen:
+        node = stack.pop()
+        node_id = z3.Z3_get_ast_id(ctx, node)
+        if node_id in seen or z3.Z3_get_ast_kind(ctx, node) != z3.Z3_APP_AST:
             continue
-        seen.add(term.get_id())
-        if z3.is_const(term) and term.decl().kind() == z3.Z3_OP_UNINTERPRETED:
-            found.add(term.decl().name())
-        stack.extend(term.children())
+        seen.add(node_id)
+        app = z3.Z3_to_app(ctx, node)
+        arity = z3.Z3_get_app_num_args(ctx, app)
+        if arity == 0:
+            decl = z3.Z3_get_app_decl(ctx, app)
+            if z3.Z3_get_decl_kind(ctx, decl) == z3.Z3_OP_UNINTERPRETED:
+                found.add(z3.Z3_get_symbol_string(ctx, z3.Z3_get_decl_name(ctx, decl)))
+        else:
+            stack.extend(z3.Z3_get_app_arg(ctx, app, index) for index in range(arity))
     return found
 
 

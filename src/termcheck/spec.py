@@ -567,12 +567,13 @@ def _check_documents(source: TomlFile, document: ModelDocument) -> None:
     modelled = [i for i, d in enumerate(document.documents) if d.modelled]
     if len(modelled) > 1:
         raise source.error(("documents", modelled[1], "modelled"), "only one document is modelled")
+    for i, entry in enumerate(document.documents):  # names first: they explain the rest
+        if entry.part_of is not None:
+            _known(source, ("documents", i, "part_of"), entry.part_of, ids)
     for i, entry in enumerate(document.documents):
         loc: tuple[str | int, ...] = ("documents", i)
-        if entry.part_of is not None:
-            _known(source, (*loc, "part_of"), entry.part_of, ids)
-            if entry.id in _ancestors(document.documents, entry.part_of):
-                raise source.error((*loc, "part_of"), f"{entry.id!r} would be a part of itself")
+        if entry.part_of is not None and entry.id in _ancestors(document.documents, entry.part_of):
+            raise source.error((*loc, "part_of"), f"{entry.id!r} would be a part of itself")
         if (entry.parts is None) == (entry.id in parents):
             message = "say how its parts stand" if entry.parts is None else "it has no parts"
             raise source.error((*loc, "parts"), f"{entry.id!r}: {message}")

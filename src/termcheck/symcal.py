@@ -164,7 +164,30 @@ def is_leap_year(year: Z3Int) -> Z3Bool:
     return leap_rule(cal.HORIZON_FIRST_YEAR, cal.HORIZON_LAST_YEAR)(year)
 
 
+_DAYS_IN_MONTH: dict[tuple[int, int], tuple[Z3Int, Z3Int, Z3Int]] = {}
+
+
 def days_in_month(year: Z3Int, month: Z3Int) -> Z3Int:
+    """The number of days in a month; the same (year, month) terms share one term.
+
+    Building the case split is the costliest step of encoding a date, and properties ask
+    for the last day of the same few months again and again. The cache holds the terms it
+    keys on, so their ids cannot be reused while the entry lives.
+    """
+    key = (year.get_id(), month.get_id()) if z3.is_expr(year) and z3.is_expr(month) else None
+    if key is not None:
+        cached = _DAYS_IN_MONTH.get(key)
+        if cached is not None:
+            return cached[2]
+    result = _days_in_month(year, month)
+    if key is not None:
+        if len(_DAYS_IN_MONTH) > 100_000:  # long runs (mutate, diff): start afresh
+            _DAYS_IN_MONTH.clear()
+        _DAYS_IN_MONTH[key] = (year, month, result)
+    return result
+
+
+def _days_in_month(year: Z3Int, month: Z3Int) -> Z3Int:
     thirty = z3.Or(month == 4, month == 6, month == 9, month == 11)
     february = z3.If(is_leap_year(year), 29, 28)
     return z3.If(month == 2, february, z3.If(thirty, 30, 31))

@@ -2,25 +2,62 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import NoReturn, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import typer
+from typer.core import TyperGroup
 
 from termcheck.errors import InputError
 from termcheck.paths import default_model_dir
 from termcheck.spec import Spec, load_spec
 
+EXIT_INPUT = 2
+
+
+class _OneLineErrors(TyperGroup):
+    """Usage errors (an unknown option, a missing value) as one line on stderr, exit 2,
+    like every other input error, instead of the multi-line usage panel."""
+
+    def main(  # type: ignore[override]
+        self, args: Any = None, prog_name: Any = None, *, standalone_mode: bool = True, **extra: Any
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, standalone_mode=False, **extra)
+        try:
+            outcome = super().main(args, prog_name, standalone_mode=False, **extra)
+        except Exception as exc:
+            if type(exc).__name__ == "Abort":
+                typer.echo("termcheck: aborted", err=True)
+                sys.exit(1)
+            if not _is_usage_error(exc):
+                raise
+            message = " ".join(str(exc.format_message()).split())  # type: ignore[attr-defined]
+            if message:  # empty when the help was shown for a bare `termcheck`
+                context = getattr(exc, "ctx", None)
+                command = context.command_path if context is not None else "termcheck"
+                typer.echo(f"termcheck: {message} (see `{command} --help`)", err=True)
+            sys.exit(int(exc.exit_code))  # type: ignore[attr-defined]
+        # Outside standalone mode click returns a command's exit code instead of exiting.
+        sys.exit(outcome if isinstance(outcome, int) else 0)
+
+
+def _is_usage_error(exc: Exception) -> bool:
+    # Click's usage errors, whether click is installed or bundled inside typer: the
+    # documented ClickException interface, not a class from either package.
+    return hasattr(exc, "format_message") and isinstance(getattr(exc, "exit_code", None), int)
+
+
 app = typer.Typer(
+    cls=_OneLineErrors,
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     help="Formal verification of service agreements (約款) with Z3.",
 )
-
-EXIT_INPUT = 2
 T = TypeVar("T")
 
 

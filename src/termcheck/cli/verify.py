@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
@@ -232,17 +233,22 @@ def _summary_line(results: list[Result]) -> str:
 
 def _print_result_detail(console: Console, spec: Spec, result: Result, lang: Lang) -> None:
     prop = result.prop
-    if result.counterexample is None and not result.detail and not result.reading_dependent:
+    has_story = result.counterexample is not None or result.evidence is not None
+    if not has_story and not result.detail and not result.reading_dependent:
         return
+    # Everything below comes from the model, the terms or the properties: escape it, or
+    # a "[penalty]" in a reason would be taken for console markup.
     console.print()
-    console.print(f"[bold]{prop.id}[/]  {prop.title_ja}")
-    console.print(f"  {prop.title_en}")
+    console.print(f"[bold]{escape(prop.id)}[/]  {escape(prop.title_ja)}")
+    console.print(f"  {escape(prop.title_en)}")
     if result.detail:
-        console.print(f"  [red]{result.detail}[/]")
+        style = "dim" if result.status is Status.PROVED else "red"
+        console.print(f"  [{style}]{escape(result.detail)}[/]")
     for line in story(spec, result, lang):
-        console.print(f"  {line}")
-    if prop.expect == "finding" and prop.reason:
-        console.print("  reason: " + " ".join(prop.reason.split()))
+        console.print(f"  {escape(line)}")
+    reason = (prop.reason_ja if lang == "ja" else None) or prop.reason
+    if prop.expect == "finding" and reason:
+        console.print("  reason: " + escape(" ".join(reason.split())))
     for other in result.other_readings:
         readings = ", ".join(f"{k}={v}" for k, v in sorted(other.readings.items()))
         console.print(f"  under {readings}: {other.status.value}")

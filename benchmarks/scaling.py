@@ -1,0 +1,99 @@
+"""Scaling: verify time as the horizon grows and as the number of properties grows.
+
+The horizon is two constants of termcheck.calendar (HORIZON_FIRST_YEAR, HORIZON_LAST_YEAR),
+imported by name into several modules; a run with another horizon sets them everywhere
+in a fresh process:
+
+    python benchmarks/scaling.py horizon 1900 6899     # JSON on stdout
+
+The symbolic leap-year rule follows the horizon (termcheck.symcal.leap_rule): the fast
+one for horizons inside 1801-2499 with a margin, the full Gregorian rule beyond.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import pkgutil
+import re
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+
+HORIZONS = {100: (2000, 2099), 500: (1900, 2399), 5000: (1900, 6899)}
+
+
+def set_horizon(first: int, last: int) -> list[str]:
+    """Set the horizon in every termcheck module that holds a copy of it (all of them are
+    imported first, so that none loads later with the shipped constants)."""
+    import termcheck
+
+    for module in pkgutil.walk_packages(termcheck.__path__, "termcheck."):
+        if not module.name.endswith("__main__"):  # that one runs the command line
+            importlib.import_module(module.name)
+    patched = []
+    for name, loaded in sorted(sys.modules.items()):
+        if name.startswith("termcheck") and hasattr(loaded, "HORIZON_FIRST_YEAR"):
+            vars(loaded).update(HORIZON_FIRST_YEAR=first, HORIZON_LAST_YEAR=last)
+            patched.append(name)
+    return patched
+
+
+def run_horizon(first: int, last: int) -> dict[str, Any]:
+    patched = set_horizon(first, last)
+    from termcheck import symcal
+    from termcheck.check import Options, check_all, exit_code
+    from termcheck.paths import default_model_dir, default_properties_dir
+    from termcheck.properties import load_properties
+    from termcheck.spec import load_spec
+
+    spec = load_spec(default_model_dir())
+    properties = load_properties(default_properties_dir(), spec)
+    started = time.perf_counter()
+    results = list(check_all(spec, properties, Options()))
+    seconds = time.perf_counter() - started
+    statuses: dict[str, int] = {}
+    for result in results:
+        statuses[result.status.value] = statuses.get(result.status.value, 0) + 1
+    return {
+        "horizon": [first, last],
+        "leap_rule": symcal.leap_rule(first, last).__name__,
+        "patched_modules": patched,
+        "seconds": seconds,
+        "solver_seconds": sum(r.solver_seconds for r in results),
+        "exit_code": exit_code(results),
+        "statuses": statuses,
+        "unmet": sorted(r.prop.id for r in results if not r.met),
+    }
+
+
+_HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+_ID = re.compile(r'^(\s*id\s*=\s*")([^"]+)(".*)$')
+
+
+def renamed_copy(text: str, prefix: str) -> str:
+    """A property file whose property ids all carry `prefix` (other tables untouched)."""
+    lines = []
+    table = ""
+    for line in text.splitlines():
+        header = _HEADER.match(line)
+        if header is not None:
+            table = header.group(1)
+        match = _ID.match(line)
+        if match is not None and table == "property":
+            line = f"{match.group(1)}{prefix}{match.group(2)}{match.group(3)}"
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    if len(sys.argv) != 4 or sys.argv[1] != "horizon":
+        sys.exit("usage: python benchmarks/scaling.py horizon FIRST_YEAR LAST_YEAR")
+    print(json.dumps(run_horizon(int(sys.argv[2]), int(sys.argv[3])), sort_keys=True))
+
+
+if __name__ == "__main__":
+    main()

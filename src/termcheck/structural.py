@@ -1,0 +1,114 @@
+"""What the built-in checks of documents, lifecycle and price list share.
+
+Each such check builds its own Z3 problem from model.toml, but all of them use the
+solver of :mod:`termcheck.check` (fixed seeds, an `rlimit`, the time spent in `check`
+counted) and end in a :class:`~termcheck.check.Result` the same way: a violation the
+executable side did not reproduce is `divergent`, never a pass; Z3's `unknown` is
+`inconclusive` with its reason.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import z3
+
+from termcheck.check import Evidence, Result, Status, _finish, _solver, _TimedSolver
+from termcheck.errors import InputError
+from termcheck.present import Lang
+from termcheck.properties import Property
+from termcheck.spec import Spec
+
+
+class Undecided(Exception):
+    """Z3 answered `unknown` (or ran out of its resource limit): the check cannot decide."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass
+class Run:
+    """One built-in check in progress: its property, its solver and its clock."""
+
+    spec: Spec
+    prop: Property
+    rlimit: int
+    solver: _TimedSolver = field(init=False)
+    started: float = field(init=False, default_factory=time.perf_counter)
+    others: list[_TimedSolver] = field(init=False, default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.solver = _solver(self.rlimit)
+
+    def fresh_solver(self) -> _TimedSolver:
+        """Another solver with the same seed and limit; its time is counted on finish."""
+        solver = _solver(self.rlimit)
+        self.others.append(solver)
+        return solver
+
+    def sat(self, *assumptions: Any, solver: _TimedSolver | None = None) -> bool:
+        """Is the problem satisfiable (under `assumptions`)? `unknown` raises Undecided."""
+        chosen = solver or self.solver
+        answer = chosen.check(*assumptions)
+        if answer == z3.unknown:
+            raise Undecided(chosen.reason_unknown())
+        return bool(answer == z3.sat)
+
+    def finish(
+        self,
+        status: Status,
+        *,
+        evidence: Evidence | None = None,
+        replayed: bool | None = None,
+        detail: str = "",
+    ) -> Result:
+        """The result: a violation the executable side did not reproduce is divergent."""
+        if status is Status.VIOLATED and replayed is not True:
+            status = Status.DIVERGENT
+            detail = detail or "the executable side does not reproduce the counterexample"
+        result = Result(self.prop, {}, status, evidence=evidence, replayed=replayed)
+        result.detail = detail
+        _finish(result, self.solver, self.started)
+        for other in self.others:
+            result.solver_seconds += other.seconds
+            stats = other.statistics()
+            result.work += (
+                int(stats.get_key_value("rlimit count")) if "rlimit count" in stats else 0
+            )
+        return result
+
+    def undecided(self, reason: str) -> Result:
+        return self.finish(Status.INCONCLUSIVE, detail=reason)
+
+    def missing(self, section: str) -> InputError:
+        """A property of a part of the model that this model does not have."""
+        return self.spec.source.error(
+            (section,),
+            f"{self.prop.id} ({self.prop.path}:{self.prop.line}) needs [{section}] "
+            "in model.toml; add it or remove the property",
+        )
+
+    def heading(self, article_id: str) -> str:
+        """第4条第1項 for "4-1": the way a reader of the terms names a provision."""
+        for article in self.spec.articles:
+            if article.id == article_id:
+                return article.heading
+        return article_id
+
+
+def evidence(
+    data: dict[str, Any],
+    ja: list[str],
+    en: list[str],
+    events: tuple[tuple[date, str, str], ...] = (),
+) -> Evidence:
+    return Evidence(data=data, story={"ja": ja, "en": en}, events=events)
+
+
+def by_lang(ja: str, en: str, lang: Lang) -> str:
+    return ja if lang == "ja" else en

@@ -1,0 +1,378 @@
+"""The lifecycle: the executable machine, its Z3 twin, and the k-induction checks.
+
+The stateful test steps the executable machine with random events (most of which its
+guards refuse) and asserts, at every step, that the Z3 transition relation accepts
+exactly the steps the machine takes, to exactly the same contract, and that every claim
+proved of the shipped model holds of the contract reached.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+
+from termcheck import lifecycle as lc
+from termcheck import lifecycle_check, rules
+from termcheck.calendar import Month, month_of
+from termcheck.check import Result, Status
+from termcheck.errors import InputError
+from termcheck.lifecycle_claims import CLAIMS
+from termcheck.properties import Property, load_properties
+from termcheck.spec import Spec, load_spec
+from termcheck.vocabulary import Ground
+
+ROOT = Path(__file__).resolve().parents[1]
+SHIPPED = ROOT / "model" / "usen-gate02-iij-id"
+
+
+@pytest.fixture(scope="module")
+def props(spec: Spec) -> dict[str, Property]:
+    return {p.id: p for p in load_properties(ROOT / "properties", spec)}
+
+
+@pytest.fixture(scope="module")
+def machine(spec: Spec) -> lc.Machine:
+    m = lc.machine(spec)
+    assert m is not None
+    return m
+
+
+def run(spec: Spec, prop: Property) -> Result:
+    assert prop.check is not None
+    return lifecycle_check._check_claim(spec, prop, 50_000_000, CLAIMS[prop.check])
+
+
+# --- The executable machine --------------------------------------------------------------
+
+
+def _started(machine: lc.Machine) -> lc.Contract:
+    c = lc.apply(machine, date(2026, 1, 5), date(2026, 2, 1))
+    c = lc.step(machine, c, lc.Event("accept", date(2026, 1, 9)))
+    return lc.step(machine, c, lc.Event("start", date(2026, 2, 1)))
+
+
+def test_a_contract_from_application_to_termination(machine: lc.Machine) -> None:
+    c = lc.apply(machine, date(2026, 1, 5), date(2026, 2, 1))
+    c = lc.step(machine, c, lc.Event("accept", date(2026, 1, 9)))
+    assert (c.state, c.formed_on) == ("accepted", date(2026, 1, 5))  # 第6条第2項: back-dated
+    c = lc.step(machine, c, lc.Event("start", date(2026, 2, 1)))
+    c = lc.step(machine, c, lc.Event("give-notice", date(2026, 8, 31), Month(2026, 10)))
+    c = lc.step(machine, c, lc.Event("terminate", date(2026, 10, 31)))
+    assert (c.state, c.ended_on, c.ground) == ("terminated", date(2026, 10, 31), Ground.CUSTOMER)
+
+
+def test_withdrawal_is_refused_citing_article_8(machine: lc.Machine) -> None:
+    c = lc.apply(machine, date(2026, 1, 5), date(2026, 2, 1))
+    with pytest.raises(lc.Refused) as refused:
+        lc.step(machine, c, lc.Event("withdraw", date(2026, 1, 6)))
+    assert refused.value.article == "8-1"
+
+
+@pytest.mark.parametrize(
+    ("event", "why"),
+    [
+        (lc.Event("give-notice", date(2026, 9, 1), Month(2026, 10)), "guard"),  # late
+        (lc.Event("terminate", date(2026, 10, 31)), "not possible"),  # no notice yet
+        (lc.Event("tick", date(2026, 1, 31)), "before"),  # time does not run back
+        (lc.Event("rescind-for-nonperformance", date(2026, 3, 1)), "guard"),  # no demand
+    ],
+)
+def test_the_machine_refuses_what_the_terms_do_not_allow(
+    machine: lc.Machine, event: lc.Event, why: str
+) -> None:
+    c = _started(machine)
+    with pytest.raises(lc.Refused, match=why):
+        lc.step(machine, c, event)
+    assert not lc.relation_accepts(machine, c, event, c)
+
+
+def test_a_pending_termination_month_stops_the_clock(machine: lc.Machine) -> None:
+    c = lc.apply(machine, date(2026, 1, 5), date(2026, 2, 1))
+    for event in (
+        lc.Event("accept", date(2026, 1, 9)),
+        lc.Event("start", date(2026, 2, 1)),
+        lc.Event("give-notice", date(2026, 3, 2), Month(2026, 6)),
+    ):
+        c = lc.step(machine, c, event)
+    with pytest.raises(lc.Refused, match="termination month"):
+        lc.step(machine, c, lc.Event("tick", date(2026, 7, 1)))
+
+
+# --- The Z3 relation agrees with the machine, step by step -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("before", "event", "allowed"),
+    [  # each guard on both sides of the day where its answer changes
+        ("started", lc.Event("give-notice", date(2026, 8, 31), Month(2026, 10)), True),
+        ("started", lc.Event("give-notice", date(2026, 9, 1), Month(2026, 10)), False),
+        ("demanded", lc.Event("rescind-for-nonperformance", date(2026, 3, 10)), False),
+        ("demanded", lc.Event("rescind-for-nonperformance", date(2026, 3, 11)), True),
+        ("accepted", lc.Event("rescind-for-start-delay", date(2026, 3, 31)), False),
+        ("accepted", lc.Event("rescind-for-start-delay", date(2026, 4, 1)), True),
+        ("accepted", lc.Event("start", date(2026, 1, 4)), False),
+        ("accepted", lc.Event("start", date(2026, 1, 9)), True),
+        ("applied", lc.Event("accept", date(2026, 1, 9), earlier_pending=True), False),
+        (
+            "applied",
+            lc.Event("accept", date(2026, 1, 9), earlier_pending=True, hindered=True),
+            True,
+        ),
+    ],
+)
+def test_machine_and_relation_agree_at_each_guard_edge(
+    machine: lc.Machine, before: str, event: lc.Event, allowed: bool
+) -> None:
+    c = lc.apply(machine, date(2026, 1, 5), date(2026, 2, 1))
+    if before != "applied":
+        c = lc.step(machine, c, lc.Event("accept", date(2026, 1, 9)))
+    if before in ("started", "demanded"):
+        c = lc.step(machine, c, lc.Event("start", date(2026, 2, 1)))
+    if before == "demanded":
+        c = lc.step(machine, c, lc.Event("demand", date(2026, 3, 10)))
+    relation = lc.PointwiseRelation(machine)
+    assert relation.enables(c, event) is allowed
+    try:
+        after = lc.step(machine, c, event)
+    except lc.Refused:
+        assert not allowed
+    else:
+        assert allowed and relation.accepts(c, event, after)
+
+
+EVENTS = [
+    "tick",
+    "withdraw",
+    "accept",
+    "refuse",
+    "start",
+    "give-notice",
+    "move-termination-month",
+    "terminate",
+    "demand",
+    "rescind-for-nonperformance",
+    "rescind-immediately",
+    "rescind-for-start-delay",
+    "rescind-for-antisocial-status",
+    "rescind-for-antisocial-conduct",
+    "extinguish",
+]
+
+
+class LifecycleMachine(RuleBasedStateMachine):
+    """Random events against the executable machine, each checked against Z3."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.m, self.relation = _shipped_relation()
+        self.contract: lc.Contract | None = None
+
+    @initialize(
+        applied=st.dates(date(2025, 1, 1), date(2030, 12, 31)),
+        planned_after=st.integers(0, 90),
+    )
+    def application(self, applied: date, planned_after: int) -> None:
+        self.contract = lc.apply(self.m, applied, applied + timedelta(days=planned_after))
+
+    @rule(
+        data=st.data(),
+        days=st.one_of(st.integers(0, 3), st.integers(0, 120), st.just(-1)),
+        to_month_end=st.booleans(),
+        months=st.integers(-1, 5),
+        earlier_pending=st.booleans(),
+        hindered=st.booleans(),
+    )
+    def event(
+        self,
+        data: st.DataObject,
+        days: int,
+        to_month_end: bool,
+        months: int,
+        earlier_pending: bool,
+        hindered: bool,
+    ) -> None:
+        assert self.contract is not None
+        # Mostly events the state has a transition for, so that walks go deep; the
+        # others (and withdrawal) check that Z3 refuses what the machine refuses.
+        here = [t.event for t in self.m.lifecycle.transitions if self.contract.state in t.source]
+        name = data.draw(st.sampled_from(here * 4 + EVENTS), label="event")
+        c = self.contract
+        assert c is not None
+        on = c.clock + timedelta(days=days)
+        if to_month_end:  # month ends are where terminations happen
+            on = month_of(on).last_day
+        month = month_of(on).shift(months + self.m.spec.notice_months)
+        # The days where guards change their answer, one day either side.
+        edges = [month_of(on).last_day, lc.notice_deadline(self.m, month)]
+        edges += [rules.start_delay_deadline(self.m.spec, c.planned_start)]
+        edges += [d for d in (c.demand_on, c.formed_on) if d is not None]
+        if c.termination_month is not None:
+            edges.append(c.termination_month.last_day)
+        edge = data.draw(st.sampled_from(edges), label="edge")
+        if data.draw(st.booleans(), label="at an edge"):
+            on = edge + timedelta(days=data.draw(st.integers(-1, 1), label="shift"))
+        e = lc.Event(name, on, month, earlier_pending, hindered)
+        try:
+            after = lc.step(self.m, c, e)
+        except lc.Refused:
+            assert not self.relation.enables(c, e), f"Z3 allows what the machine refuses: {e}"
+            return
+        assert self.relation.accepts(c, e, after), f"Z3 disagrees on {e} from {c}"
+        for claim in CLAIMS.values():
+            if claim.over == "step" and claim.check in PROVED:
+                assert claim.concrete(self.m, c, e, after), claim.check
+        self.contract = after
+
+    @invariant()
+    def proved_claims_hold(self) -> None:
+        if self.contract is None:
+            return
+        for claim in CLAIMS.values():
+            if claim.over == "state" and claim.check in PROVED:
+                assert claim.concrete(self.m, self.contract, None, None), claim.check
+
+
+_RELATION: list[tuple[lc.Machine, lc.PointwiseRelation]] = []
+
+
+def _shipped_relation() -> tuple[lc.Machine, lc.PointwiseRelation]:
+    """Built once: every example of the state machine reuses the same Z3 terms."""
+    if not _RELATION:
+        m = lc.machine(load_spec(SHIPPED))
+        assert m is not None
+        _RELATION.append((m, lc.PointwiseRelation(m)))
+    return _RELATION[0]
+
+
+# The claims the shipped model proves (properties/lifecycle.toml expects them to hold).
+PROVED = {
+    "well-formed",
+    "terminal-absorbing",
+    "customer-can-end",
+    "no-withdrawal-after-applying",
+    "formation-back-dated",
+    "acceptance-in-order-of-receipt",
+    "rescission-for-nonperformance-after-demand",
+}
+
+LifecycleMachine.TestCase.settings = settings(
+    settings.default,
+    max_examples=max(25, settings.default.max_examples // 6),
+    stateful_step_count=12,
+)
+TestLifecycleAgainstZ3 = LifecycleMachine.TestCase
+
+
+def test_proved_claims_are_those_the_properties_expect(props: dict[str, Property]) -> None:
+    expected = {p.check for p in props.values() if p.kind == "lifecycle" and p.expect == "holds"}
+    assert expected == PROVED
+
+
+# --- The checks --------------------------------------------------------------------------
+
+
+def test_shipped_claims_meet_their_expectations(spec: Spec, props: dict[str, Property]) -> None:
+    for prop in props.values():
+        if prop.kind != "lifecycle" or prop.check not in CLAIMS:
+            continue
+        result = run(spec, prop)
+        assert result.met, (prop.id, result.status, result.detail)
+        if result.status is Status.PROVED:
+            assert "every length" in result.detail
+        else:
+            assert result.replayed is True
+            assert result.evidence is not None
+            assert result.evidence.story["ja"][0].startswith("0. ")
+            numbered = [line for line in result.evidence.story["ja"] if line[0].isdigit()]
+            assert len(result.evidence.events) == len(numbered)
+
+
+def test_fees_counterexample_is_a_rescission_mid_month(
+    spec: Spec, props: dict[str, Property]
+) -> None:
+    result = run(spec, props["lifecycle.fees-only-while-provided"])
+    assert result.status is Status.VIOLATED and result.evidence is not None
+    last_event = result.evidence.events[-1]
+    assert last_event[0] != month_of(last_event[0]).last_day  # ended before the month's end
+
+
+def test_a_terminal_state_with_a_way_out_is_caught(spec: Spec, props: dict[str, Property]) -> None:
+    lifecycle = spec.document.lifecycle
+    assert lifecycle is not None
+    broken = [
+        t.model_copy(update={"source": [*t.source, "terminated"]}) if t.event == "demand" else t
+        for t in lifecycle.transitions
+    ]
+    transitions = [
+        t.model_copy(update={"target": "accepted"}) if t.event == "demand" else t for t in broken
+    ]
+    variant = _with_lifecycle(spec, lifecycle.model_copy(update={"transitions": transitions}))
+    result = run(variant, props["lifecycle.terminal-absorbing"])
+    assert result.status is Status.VIOLATED and result.replayed is True
+    assert "解約" in result.evidence.story["ja"][-1] if result.evidence else False
+
+
+def test_an_unreplayable_counterexample_is_divergent(
+    spec: Spec, props: dict[str, Property], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = lc._effect
+
+    def forgetful(t: object, c: lc.Contract, e: lc.Event) -> lc.Contract:
+        after = real(t, c, e)  # type: ignore[arg-type]
+        return replace(after, ended_on=None, ground=None) if after.ended_on else after
+
+    monkeypatch.setattr(lc, "_effect", forgetful)
+    result = run(spec, props["lifecycle.fees-only-while-provided"])
+    assert result.status is Status.DIVERGENT and result.replayed is False
+    assert not result.met
+
+
+def test_a_claim_only_checked_to_depth_is_inconclusive(
+    spec: Spec, props: dict[str, Property], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        lifecycle_check, "MAX_DEPTH", 0
+    )  # the step case of formation-back-dated needs k=1
+    result = run(spec, props["lifecycle.formation-back-dated"])
+    assert result.status is Status.INCONCLUSIVE
+    assert "checked to depth 0 only" in result.detail
+
+
+def _with_lifecycle(spec: Spec, lifecycle: object) -> Spec:
+    return replace(spec, document=spec.document.model_copy(update={"lifecycle": lifecycle}))
+
+
+# --- model.toml [lifecycle] errors ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        ('to = "notice-given"', 'to = "notice-givn"', "lifecycle.transitions.3.to"),
+        ('initial = "applied"', 'initial = "aplied"', "lifecycle.initial"),
+        ('guard = "notice-timely"', 'guard = "notice-tardy"', "lifecycle.transitions.3.guard"),
+        ('state = "applied"', 'state = "apllied"', "lifecycle.forbidden.0.state"),
+    ],
+)
+def test_an_unknown_name_is_reported_at_its_line(
+    tmp_path: Path, old: str, new: str, field: str
+) -> None:
+    folder = tmp_path / "model"
+    shutil.copytree(SHIPPED, folder)
+    model = folder / "model.toml"
+    text = model.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    broken = text.replace(old, new)
+    model.write_text(broken, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_spec(folder)
+    line = next(n for n, row in enumerate(broken.splitlines(), 1) if new in row)
+    assert f"model.toml:{line}:" in str(caught.value)
+    assert caught.value.field == field
