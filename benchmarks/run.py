@@ -1,6 +1,6 @@
 """Run every benchmark, print the tables, write the figures to benchmarks/results/latest.json.
 
-    python benchmarks/run.py            # the full run (about 15 minutes on 2 cores)
+    python benchmarks/run.py            # the full run (about 17 minutes on 2 cores)
     python benchmarks/run.py --quick    # fewer repetitions, 1 year of enumeration, small budgets
     python benchmarks/run.py --only verify scaling
 

@@ -164,7 +164,7 @@ def run(space: Workspace, kind: str, args: list[str], *, about_file: str | None 
         raise AssertionError(f"traceback: {result.exception!r}\n{shown}") from result.exception
     assert result.exit_code in (0, 1, 2, 3), shown
     if result.exit_code == 2:
-        _check_one_line_error(result.stderr, about_file, shown)
+        _check_one_line_error(result.stderr, args, about_file, shown)
         assert space.digest() == before, f"a failed run wrote files\n{shown}"
     elif space.digest() != before:
         # A run that got to a verdict may write (a report with --out, fingerprints
@@ -173,17 +173,15 @@ def run(space: Workspace, kind: str, args: list[str], *, about_file: str | None 
     return result
 
 
-def _check_one_line_error(stderr: str, about_file: str | None, shown: str) -> None:
+def _check_one_line_error(stderr: str, args: list[str], about_file: str | None, shown: str) -> None:
     message = stderr.strip()
-    assert message, f"exit 2 without a message\n{shown}"
-    if not message.startswith("termcheck:"):
-        # A usage error of the command-line parser (unknown option, missing value): it
-        # must name what is wrong. Its multi-line layout is tested below, as a known gap.
-        assert "Error" in message and USAGE_NAMES.search(message), shown
-        return
+    assert message.startswith("termcheck: "), f"exit 2 without termcheck's message\n{shown}"
     assert len(message.splitlines()) == 1, f"not one line\n{shown}"
     if about_file is not None and about_file in message:
         assert _has_position(message), f"no position in the file\n{shown}"
+    else:  # about the command line: the flag, argument, value or file at fault is named
+        typed = any(len(arg.strip()) > 1 and arg in message for arg in args[1:])
+        assert typed or NAMED.search(message) or _has_position(message), f"names nothing\n{shown}"
 
 
 def _has_position(message: str) -> bool:
@@ -194,8 +192,8 @@ def _has_position(message: str) -> bool:
     return any(words in message for words in MISSING)
 
 
-# An option (--fee), a quoted name ('MODEL_DIR', 'nosuch') or a stray argument ((extra)).
-USAGE_NAMES = re.compile(r"--[a-z][\w-]*|'[^']+'|\([^)]+\)")
+# An option (--fee), an argument (MODEL_DIR), a quoted name ('nosuch') or a path.
+NAMED = re.compile(r"--[a-z][\w-]*|\b[A-Z][A-Z_]{2,}\b|'[^']+'|/")
 FILE_POSITION = re.compile(r"\.(toml|md):\d+(:\d+)?\b")
 MISSING = ("end of document", "is missing", "Field required", "must appear")
 

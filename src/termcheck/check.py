@@ -320,7 +320,7 @@ def _finish(result: Result, solver: _TimedSolver, started: float) -> Result:
     result.seconds = time.perf_counter() - started
     result.solver_seconds = solver.seconds
     stats = solver.statistics()
-    result.work = int(stats.get_key_value("rlimit count")) if "rlimit count" in stats else 0
+    result.work = int(stats.get_key_value("rlimit count")) if "rlimit count" in stats.keys() else 0  # noqa: SIM118 (z3 Statistics has keys(), no `in`)
     return result
 
 

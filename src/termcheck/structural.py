@@ -78,7 +78,7 @@ class Run:
             result.solver_seconds += other.seconds
             stats = other.statistics()
             result.work += (
-                int(stats.get_key_value("rlimit count")) if "rlimit count" in stats else 0
+                int(stats.get_key_value("rlimit count")) if "rlimit count" in stats.keys() else 0  # noqa: SIM118 (z3 Statistics has keys(), no `in`)
             )
         return result
 
