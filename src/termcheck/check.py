@@ -300,13 +300,25 @@ class _TimedSolver(z3.Solver):  # type: ignore[misc]
     def __init__(self) -> None:
         super().__init__()
         self.seconds = 0.0
+        # Z3's "rlimit count" is one counter for the whole process: a solver's work is
+        # what the counter gained while it checked.
+        self.work = 0
 
     def check(self, *assumptions: Any) -> Any:
         started = time.perf_counter()
+        before = _rlimit_count(self)
         try:
             return super().check(*assumptions)
         finally:
             self.seconds += time.perf_counter() - started
+            self.work += _rlimit_count(self) - before
+
+
+def _rlimit_count(solver: z3.Solver) -> int:
+    stats = solver.statistics()
+    # z3's Statistics offers keys() but no `in`.
+    keys = stats.keys()
+    return int(stats.get_key_value("rlimit count")) if "rlimit count" in keys else 0
 
 
 def _solver(rlimit: int) -> _TimedSolver:
@@ -319,8 +331,7 @@ def _solver(rlimit: int) -> _TimedSolver:
 def _finish(result: Result, solver: _TimedSolver, started: float) -> Result:
     result.seconds = time.perf_counter() - started
     result.solver_seconds = solver.seconds
-    stats = solver.statistics()
-    result.work = int(stats.get_key_value("rlimit count")) if "rlimit count" in stats.keys() else 0  # noqa: SIM118 (z3 Statistics has keys(), no `in`)
+    result.work = solver.work
     return result
 
 
@@ -506,12 +517,12 @@ def _minimize(solver: z3.Solver, term: Any, floor: int, low: int) -> None:
     solver.add(term < floor)
     below = solver.check() == z3.sat
     solver.pop()
-    if not below and _try(solver, term == floor):
+    if not below and keep_if_satisfiable(solver, term == floor):
         return
     _bisect_min(solver, term, low if below else min(floor, current), current)
 
 
-def _try(solver: z3.Solver, hint: Any) -> bool:
+def keep_if_satisfiable(solver: z3.Solver, hint: Any) -> bool:
     """Keep `hint` if the problem stays satisfiable with it."""
     solver.push()
     solver.add(hint)

@@ -38,7 +38,15 @@ import z3
 from termcheck import calendar, symcal
 from termcheck.articles import Article, normalize
 from termcheck.calendar import HORIZON_FIRST_YEAR, parse_date
-from termcheck.check import DEFAULT_RLIMIT, SEED, Options, Result, Status, check_all
+from termcheck.check import (
+    DEFAULT_RLIMIT,
+    SEED,
+    Options,
+    Result,
+    Status,
+    check_all,
+    keep_if_satisfiable,
+)
 from termcheck.coverage import REVIEW_TABLES, lineage
 from termcheck.drift import Drift, find_drift
 from termcheck.encoding import (
@@ -487,9 +495,9 @@ def _witness(pair: _Pair, constraints: list[Any], rest: list[Any], rlimit: int) 
     solver = _solver(rlimit)
     solver.add(*constraints, *rest)
     hints = list(_hints(pair.old, pair.new, pair.anchor))
-    if not _keep(solver, z3.And(*hints)):
+    if not keep_if_satisfiable(solver, z3.And(*hints)):
         for hint in hints:
-            _keep(solver, hint)
+            keep_if_satisfiable(solver, hint)
     _settle(solver, pair.old, pair.anchor)
     if solver.check() != z3.sat:  # only an `unknown` inside the search gets here
         raise _Undecided(f"the customer could not be settled: {solver.reason_unknown()}")
@@ -523,18 +531,6 @@ def _hints(old: SymbolicScenario, new: dict[str, SymValue], anchor: date) -> Ite
     yield z3.If(deadlines[0] <= deadlines[1], arrival == deadlines[0], arrival == deadlines[1])
     yield old["planned_start"] == start
     yield old["incident_date"] == start
-
-
-def _keep(solver: z3.Solver, hint: Any) -> bool:
-    """Keep `hint` if the customer stays possible with it."""
-    solver.push()
-    solver.add(hint)
-    if solver.check() == z3.sat:
-        solver.pop()
-        solver.add(hint)
-        return True
-    solver.pop()
-    return False
 
 
 def _settle(solver: z3.Solver, sym: SymbolicScenario, anchor: date) -> None:
@@ -573,9 +569,9 @@ def _fix(solver: z3.Solver, term: Any, preferred: int, floor: int) -> None:
     if high == preferred or not _possible(solver, term != high):
         solver.add(term == high)  # the only value left: no search needed
         return
-    if _keep(solver, term == preferred):
+    if keep_if_satisfiable(solver, term == preferred):
         return
-    low = preferred + 1 if _keep(solver, term > preferred) else floor
+    low = preferred + 1 if keep_if_satisfiable(solver, term > preferred) else floor
     high = _value(solver, term)
     while low < high:
         middle = (low + high) // 2

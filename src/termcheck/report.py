@@ -104,7 +104,9 @@ def _entry(spec: Spec, result: Result, *, timings: bool) -> dict[str, Any]:
         "detail": result.detail or None,
         "seconds": round(result.seconds, 4) if timings else None,
         "solver_seconds": round(result.solver_seconds, 4) if timings else None,
-        "solver_work": result.work,
+        # Work, like time, is a cost and not a verdict; it varies with the process's
+        # history, so it is reported with the timings only.
+        "solver_work": result.work if timings else None,
         "quantities": sorted(named_quantities(result)) if prop.kind == "scenario" else [],
         "evidence": _evidence(result),
     }

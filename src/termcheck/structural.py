@@ -76,10 +76,7 @@ class Run:
         _finish(result, self.solver, self.started)
         for other in self.others:
             result.solver_seconds += other.seconds
-            stats = other.statistics()
-            result.work += (
-                int(stats.get_key_value("rlimit count")) if "rlimit count" in stats.keys() else 0  # noqa: SIM118 (z3 Statistics has keys(), no `in`)
-            )
+            result.work += other.work
         return result
 
     def undecided(self, reason: str) -> Result:
