@@ -17,11 +17,13 @@ import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+from typer.testing import CliRunner
 
 from termcheck import lifecycle as lc
 from termcheck import lifecycle_check, rules
 from termcheck.calendar import Month, month_of
 from termcheck.check import Result, Status
+from termcheck.cli import app
 from termcheck.errors import InputError
 from termcheck.lifecycle_claims import CLAIMS
 from termcheck.properties import Property, load_properties
@@ -376,3 +378,51 @@ def test_an_unknown_name_is_reported_at_its_line(
     line = next(n for n, row in enumerate(broken.splitlines(), 1) if new in row)
     assert f"model.toml:{line}:" in str(caught.value)
     assert caught.value.field == field
+
+
+# --- model.toml [lifecycle]: what 第10条 allows, checked at load ----------------------------
+
+_RESCISSIONS = [
+    "rescind-for-nonperformance",
+    "rescind-immediately",
+    "rescind-for-start-delay",
+    "rescind-for-antisocial-status",
+    "rescind-for-antisocial-conduct",
+]
+
+
+def _set_in_transition(text: str, event: str, key: str, value: str) -> tuple[str, int]:
+    """`text` with `key` of the transition of `event` set to `value`, and that line."""
+    lines = text.splitlines(keepends=True)
+    start = lines.index(f'event = "{event}"\n')
+    at = next(i for i in range(start, len(lines)) if lines[i].startswith(f"{key} = "))
+    lines[at] = f'{key} = "{value}"\n'
+    return "".join(lines), at + 1
+
+
+@pytest.mark.parametrize(
+    ("event", "key", "value"),
+    [
+        *(
+            (event, "effect", "move-termination-month")
+            for event in ["accept", "refuse", "start", *_RESCISSIONS, "extinguish"]
+        ),
+        *((event, "ground", "customer") for event in _RESCISSIONS),
+    ],
+)
+def test_the_termination_month_outside_the_notice_state_is_rejected_at_its_line(
+    tmp_path: Path, event: str, key: str, value: str
+) -> None:
+    # These once loaded and then crashed the claims (termcheck mutate found them): moving
+    # the termination month, or ending on the customer's ground, before any notice named it.
+    folder = tmp_path / "model"
+    shutil.copytree(SHIPPED, folder)
+    model = folder / "model.toml"
+    text, line = _set_in_transition(model.read_text(encoding="utf-8"), event, key, value)
+    model.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(app, ["verify", str(folder)])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    (message,) = result.stderr.splitlines()
+    assert f"model.toml:{line}: lifecycle.transitions." in message
+    assert f".{key}: " in message and "第10条" in message

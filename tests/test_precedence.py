@@ -14,9 +14,11 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
 from termcheck import builtin, effective, precedence, substitution
 from termcheck.check import Status
+from termcheck.cli import app
 from termcheck.errors import InputError
 from termcheck.properties import Property, load_properties
 from termcheck.spec import PenaltyBasis, Prevail, Spec, load_spec
@@ -303,3 +305,28 @@ def test_a_witness_is_the_same_on_every_run(
     first, second = run(variant, prop), run(variant, prop)
     assert first.status is Status.VIOLATED and first.replayed is True  # type: ignore[attr-defined]
     assert first.evidence == second.evidence  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("terms_too", [True, False])
+def test_a_modelled_document_that_speaks_to_no_topic_is_rejected_at_its_line(
+    tmp_path: Path, terms_too: bool
+) -> None:
+    # Once loaded and then crashed the quote check (termcheck mutate found it): the
+    # document model.toml reads stood only for its parts and had no rank to weigh.
+    folder = tmp_path / "model"
+    shutil.copytree(SHIPPED, folder)
+    model = folder / "model.toml"
+    text = model.read_text(encoding="utf-8")
+    old = 'parts = "same-rank"\n'
+    assert text.count(old) == 1
+    broken = text.replace(old, old + "modelled = true\n")
+    if not terms_too:
+        broken = broken.replace("modelled = true  #", "modelled = false  #")
+    model.write_text(broken, encoding="utf-8")
+    result = CliRunner().invoke(app, ["verify", str(folder)])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    line = broken.splitlines().index("modelled = true") + 1
+    (message,) = result.stderr.splitlines()
+    assert f"model.toml:{line}: documents.0.modelled: " in message
+    assert "'contract-documents' speaks to no topic" in message

@@ -35,9 +35,9 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from termcheck.check import Options, Result, Status, check_all
-from termcheck.errors import TermcheckError
+from termcheck.errors import InputError, TermcheckError
 from termcheck.properties import Property
-from termcheck.spec import ModelDocument, PenaltyBasis, Spec
+from termcheck.spec import ModelDocument, PenaltyBasis, Spec, check_document
 
 # Why a surviving mutant is not a defect, by the field it changes: each of these fields
 # records something the scenarios do not compute with, so no property can notice it.
@@ -265,11 +265,14 @@ def _reading_mutations(data: dict[str, Any]) -> Iterator[Mutation]:
 
 
 def apply(spec: Spec, mutation: Mutation) -> Spec:
-    """`spec` with the mutation applied and validated; raises ValidationError."""
+    """`spec` with the mutation applied and validated as `load_spec` validates a model;
+    raises ValidationError or InputError."""
     data = copy.deepcopy(spec.document.model_dump(mode="json", by_alias=True))
     for path, value in ((mutation.path, mutation.value), *mutation.companions):
         _assign(data, path, value)
-    return replace(spec, document=ModelDocument.model_validate(data))
+    document = ModelDocument.model_validate(data)
+    check_document(spec.source, document, list(spec.articles))
+    return replace(spec, document=document)
 
 
 def _assign(data: Any, path: tuple[str | int, ...], value: object) -> None:
@@ -371,6 +374,8 @@ def judge(
         mutant = apply(spec, mutation)
     except ValidationError as exc:
         return MutantResult(mutation, Verdict.REJECTED, detail=_first_error(exc))
+    except InputError as exc:
+        return MutantResult(mutation, Verdict.REJECTED, detail=str(exc))
     undecided: list[Result] = []
     watching = known.observers(properties, mutation) if known else properties
     ordered = _about_first(watching, _article_of(spec, mutation))

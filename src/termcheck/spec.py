@@ -22,6 +22,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from termcheck.articles import Article, article_index, load_articles
 from termcheck.errors import InputError, Position
@@ -197,6 +198,21 @@ class DocumentInfo(_Strict):
     speaks_to: list[str] | Literal["all"] = Field(default_factory=list)
     modelled: bool = False  # the document this model.toml reads (本約款)
 
+    @field_validator("modelled")
+    @classmethod
+    def _modelled_sets_conditions(cls, modelled: bool, info: ValidationInfo) -> bool:
+        # The quote-governs checks weigh the modelled document against the quote's, topic
+        # by topic (第3条, 第4条): a document that speaks to no topic stands only for its
+        # parts and has no rank of its own to weigh.
+        if modelled and info.data.get("speaks_to") == []:
+            raise _positioned(
+                (),
+                "the document model.toml reads must set conditions itself (第3条, 第4条): "
+                f"{info.data.get('id')!r} speaks to no topic; mark the document that "
+                "does, or give this one `speaks_to`",
+            )
+        return modelled
+
 
 class TopicInfo(_Strict):
     """[[topics]]: a condition of the contract that several documents may set; `articles`
@@ -313,6 +329,62 @@ class Lifecycle(_Strict):
     transitions: list[LifecycleTransition] = Field(min_length=1)
     forbidden: list[ForbiddenEvent] = Field(default_factory=list)
 
+    @model_validator(mode="after")
+    def _termination_month_after_notice(self) -> Lifecycle:
+        # 第10条: the termination month is the one the customer's notice names; the
+        # company may move it only once it is named (なお書き), and the customer's
+        # termination ends the contract in it. So both happen only from a state the
+        # contract can enter by a notice alone.
+        if not _names_resolve(self):
+            return self  # a misspelt state explains the rest: _check_lifecycle names it
+        noticed = _noticed_states(self)
+        for i, transition in enumerate(self.transitions):
+            outside = [state for state in transition.source if state not in noticed]
+            if not outside:
+                continue
+            if transition.effect is Effect.MOVE_TERMINATION_MONTH:
+                raise _positioned(
+                    ("transitions", i, "effect"),
+                    "effect 'move-termination-month' belongs to a transition from the notice "
+                    f"state (第10条 なお書き), but {outside[0]!r} is entered without a notice",
+                )
+            if transition.ground is Ground.CUSTOMER:
+                raise _positioned(
+                    ("transitions", i, "ground"),
+                    "ground 'customer' belongs to a transition from the notice state (第10条: "
+                    "the customer's termination ends the contract in the month its notice "
+                    f"names), but {outside[0]!r} is entered without a notice",
+                )
+        return self
+
+
+def _names_resolve(lifecycle: Lifecycle) -> bool:
+    states = {state.id for state in lifecycle.states}
+    named = {lifecycle.initial}
+    for transition in lifecycle.transitions:
+        named |= {*transition.source, *([transition.target] if transition.target else [])}
+    return named <= states
+
+
+def _noticed_states(lifecycle: Lifecycle) -> set[str]:
+    """The states only a 'give-notice' transition leads into: in them the customer's notice
+    has named the termination month."""
+    entering: dict[str, list[Effect]] = {}
+    for transition in lifecycle.transitions:
+        if transition.target is not None:
+            entering.setdefault(transition.target, []).append(transition.effect)
+    return {
+        state
+        for state, effects in entering.items()
+        if state != lifecycle.initial and all(e is Effect.GIVE_NOTICE for e in effects)
+    }
+
+
+def _positioned(at: tuple[str | int, ...], message: str) -> PydanticCustomError:
+    """A validation error about a field below the model that raises it: `at` is added to
+    the error's location (see _validate), so that it names the field's line."""
+    return PydanticCustomError("termcheck_rule", message, {"at": at})
+
 
 # --- 別記2: the price list -----------------------------------------------------------------
 
@@ -416,11 +488,17 @@ def load_spec(directory: Path) -> Spec:
     if not (directory / document.terms.text).is_file():
         raise source.error(("terms", "text"), f"no such file {document.terms.text!r}")
     articles = load_articles(directory / document.terms.text)
+    check_document(source, document, articles)
+    return Spec(directory, document, tuple(articles), source)
+
+
+def check_document(source: TomlFile, document: ModelDocument, articles: list[Article]) -> None:
+    """The rules beyond each field's own: citations resolve, every ground and reading is
+    described, the structural sections are consistent. Raises InputError at the field."""
     _check_citations(source, document, articles)
     _check_complete(source, document)
     _check_not_modelled(source, document, articles)
     _check_structure(source, document, articles)
-    return Spec(directory, document, tuple(articles), source)
 
 
 def _validate(source: TomlFile) -> ModelDocument:
@@ -432,6 +510,7 @@ def _validate(source: TomlFile) -> ModelDocument:
         errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
         first = errors[0]
         loc = tuple(part for part in first["loc"] if isinstance(part, str | int))
+        loc += tuple(first.get("ctx", {}).get("at", ()))
         raise source.error(loc, _describe(first)) from None
 
 
@@ -443,6 +522,8 @@ def _describe(error: object) -> str:
         return "unknown key; check its spelling against docs/model.md"
     if kind == "missing":
         return "required key is missing"
+    if kind == "termcheck_rule":  # the message names the value and what is allowed
+        return message
     given = error.get("input")
     if given is not None and not isinstance(given, dict | list):
         return f"{message} (got {given!r})"
