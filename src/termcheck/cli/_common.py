@@ -6,7 +6,7 @@ import sys
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from typer.core import TyperGroup
@@ -16,6 +16,10 @@ from termcheck.paths import default_model_dir
 from termcheck.spec import Spec, load_spec
 
 EXIT_INPUT = 2
+
+# The parameters every checking command shares, declared once.
+ModelDirArgument = Annotated[Path | None, typer.Argument(help="model folder (default: shipped)")]
+PropertiesOption = Annotated[Path | None, typer.Option(help="properties folder (default: shipped)")]
 
 
 class _OneLineErrors(TyperGroup):

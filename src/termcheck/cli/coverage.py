@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from termcheck.cli._common import app, fail, load_model
+from termcheck.cli._common import ModelDirArgument, PropertiesOption, app, fail, load_model
 from termcheck.coverage import Coverage, Row, Status, as_json, coverage, matrix_rows
 from termcheck.errors import InputError
 from termcheck.paths import default_properties_dir, display
@@ -28,12 +27,8 @@ STATUS_STYLE = {
 
 @app.command(name="coverage")
 def coverage_command(
-    model_dir: Annotated[
-        Path | None, typer.Argument(help="model folder (default: shipped)")
-    ] = None,
-    properties: Annotated[
-        Path | None, typer.Option(help="properties folder (default: shipped)")
-    ] = None,
+    model_dir: ModelDirArgument = None,
+    properties: PropertiesOption = None,
     output_format: Annotated[str, typer.Option("--format", help="text, json or markdown")] = "text",
 ) -> None:
     """Articles × model elements × properties, and every provision nothing rests on."""

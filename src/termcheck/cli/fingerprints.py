@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from termcheck.cli._common import app, fail, load_model
+from termcheck.cli._common import ModelDirArgument, PropertiesOption, app, fail, load_model
 from termcheck.drift import Drift, current_fingerprints, find_drift, update
 from termcheck.errors import InputError
 from termcheck.paths import default_properties_dir, display
@@ -24,12 +24,8 @@ EXIT_DRIFT = 1
 
 @app.command()
 def fingerprints(
-    model_dir: Annotated[
-        Path | None, typer.Argument(help="model folder (default: shipped)")
-    ] = None,
-    properties: Annotated[
-        Path | None, typer.Option(help="properties folder (default: shipped)")
-    ] = None,
+    model_dir: ModelDirArgument = None,
+    properties: PropertiesOption = None,
     do_update: Annotated[
         bool,
         typer.Option("--update", help="record the text as it is now (after a review)"),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -12,7 +11,7 @@ from rich.table import Table
 
 from termcheck import mutate as mutation_testing
 from termcheck.check import DEFAULT_RLIMIT
-from termcheck.cli._common import app, fail, load_model
+from termcheck.cli._common import ModelDirArgument, PropertiesOption, app, fail, load_model
 from termcheck.errors import InputError
 from termcheck.mutate import MutantResult, Verdict
 from termcheck.paths import default_properties_dir
@@ -29,12 +28,8 @@ VERDICT_STYLE = {
 
 @app.command()
 def mutate(
-    model_dir: Annotated[
-        Path | None, typer.Argument(help="model folder (default: shipped)")
-    ] = None,
-    properties: Annotated[
-        Path | None, typer.Option(help="properties folder (default: shipped)")
-    ] = None,
+    model_dir: ModelDirArgument = None,
+    properties: PropertiesOption = None,
     output_format: Annotated[str, typer.Option("--format", help="text or json")] = "text",
     rlimit: Annotated[int, typer.Option(help="Z3 resource limit per check")] = DEFAULT_RLIMIT,
     section: Annotated[

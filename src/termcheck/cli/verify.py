@@ -15,7 +15,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from termcheck.check import DEFAULT_RLIMIT, Options, Result, Status, check_all, exit_code
-from termcheck.cli._common import app, fail, load_model
+from termcheck.cli._common import ModelDirArgument, PropertiesOption, app, fail, load_model
 from termcheck.cli.fingerprints import drift_gate
 from termcheck.errors import InputError
 from termcheck.paths import default_properties_dir, display
@@ -36,12 +36,8 @@ STATUS_STYLE = {
 
 @app.command()
 def verify(
-    model_dir: Annotated[
-        Path | None, typer.Argument(help="model folder (default: shipped)")
-    ] = None,
-    properties: Annotated[
-        Path | None, typer.Option(help="properties folder (default: shipped)")
-    ] = None,
+    model_dir: ModelDirArgument = None,
+    properties: PropertiesOption = None,
     output_format: Annotated[
         list[str] | None,
         typer.Option(
