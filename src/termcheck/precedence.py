@@ -289,12 +289,21 @@ class Encoding:
         on = [self.on(r.topics) for r in self.p.rows if r.over == source and r.under == target]
         return z3.Or(*on) if on else None
 
+    def _direct_rows(self) -> dict[tuple[str, str], Any | None]:
+        # The same for every source: built once, not once per closure.
+        cached: dict[tuple[str, str], Any | None] | None = getattr(self, "_direct_cache", None)
+        if cached is None:
+            docs = self.p.documents
+            cached = {(c, y): self._direct(c, y) for c in docs for y in docs}
+            self._direct_cache = cached
+        return cached
+
     def closure_from(self, source: str) -> dict[str, Any]:
         """For each document y: `source` prevails over y on `t`, through up to n-1 rows
         (a longer path repeats a document, so it contains a shorter one)."""
         if source not in self._closures:
             docs = self.p.documents
-            direct = {(c, y): self._direct(c, y) for c in docs for y in docs}
+            direct = self._direct_rows()
             false = z3.BoolVal(False)
             reach = {y: direct[source, y] if direct[source, y] is not None else false for y in docs}
             for _ in range(len(docs) - 2):
