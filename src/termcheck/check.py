@@ -539,7 +539,7 @@ def keep_if_satisfiable(solver: z3.Solver, hint: Any) -> bool:
 
 def _replay(result: Result, problem: _Problem, model: z3.ModelRef) -> None:
     outcomes: dict[str, Outcome] = {}
-    mismatches: list[str] = []
+    disagreements: list[str] = []
     for name, sym in problem.scenarios.items():
         scenario = scenario_from_model(sym, model)
         try:
@@ -550,15 +550,15 @@ def _replay(result: Result, problem: _Problem, model: z3.ModelRef) -> None:
             result.detail = f"the rules refuse the solver's scenario: {exc}"
             return
         outcomes[name] = outcome
-        mismatches += _mismatches(name, sym, model, outcome)
+        disagreements += mismatches(name, sym, model, outcome)
     result.counterexample = Counterexample(outcomes)
     lookup = _concrete_lookup(problem.spec, outcomes)
     assume_holds = language.eval_concrete(problem.prop.assume, lookup) is True
     assertion_fails = language.eval_concrete(problem.prop.assertion, lookup) is False
-    result.replayed = assume_holds and assertion_fails and not mismatches
+    result.replayed = assume_holds and assertion_fails and not disagreements
     if not result.replayed:
         result.status = Status.DIVERGENT
-        reasons = list(mismatches)
+        reasons = list(disagreements)
         if not assume_holds:
             reasons.append("the rules do not meet the assumption")
         if not assertion_fails:
@@ -566,12 +566,12 @@ def _replay(result: Result, problem: _Problem, model: z3.ModelRef) -> None:
         result.detail = "model and rules disagree: " + "; ".join(reasons)
 
 
-def _mismatches(
-    name: str, sym: SymbolicScenario, model: z3.ModelRef, outcome: Outcome
-) -> list[str]:
+def mismatches(name: str, values: Any, model: z3.ModelRef, outcome: Outcome) -> list[str]:
+    """The derived quantities on which Z3's model and the rules' outcome disagree, for the
+    customer `name` ("" for a single one); `values` maps vocabulary names to Z3 terms."""
     found = []
     for quantity in DERIVED:
-        symbolic = concrete_value(model, sym[quantity.name], quantity.type)
+        symbolic = concrete_value(model, values[quantity.name], quantity.type)
         concrete = outcome.value(quantity.name)
         if concrete is not None and symbolic != concrete:
             where = f"{name}." if name else ""

@@ -46,13 +46,13 @@ from termcheck.check import (
     Status,
     check_all,
     keep_if_satisfiable,
+    mismatches,
 )
 from termcheck.coverage import REVIEW_TABLES, lineage
 from termcheck.drift import Drift, find_drift
 from termcheck.encoding import (
     SymbolicScenario,
     SymValue,
-    concrete_value,
     constants,
     encode,
     enum_code,
@@ -511,10 +511,10 @@ def _witness(pair: _Pair, constraints: list[Any], rest: list[Any], rlimit: int) 
         )
     except ScenarioError as exc:
         raise _Divergent(f"the rules refuse the solver's customer: {exc}") from None
-    mismatches = _mismatches("old", pair.old.values, model, witness.old)
-    mismatches += _mismatches("new", pair.new, model, witness.new)
-    if mismatches:
-        raise _Divergent("model and rules disagree: " + "; ".join(mismatches))
+    disagreements = mismatches("old", pair.old.values, model, witness.old)
+    disagreements += mismatches("new", pair.new, model, witness.new)
+    if disagreements:
+        raise _Divergent("model and rules disagree: " + "; ".join(disagreements))
     return witness
 
 
@@ -588,18 +588,6 @@ def _possible(solver: z3.Solver, condition: Any) -> bool:
     answer = solver.check()
     solver.pop()
     return bool(answer == z3.sat)
-
-
-def _mismatches(
-    side: str, values: dict[str, SymValue], model: z3.ModelRef, outcome: Outcome
-) -> list[str]:
-    found = []
-    for quantity in DERIVED:
-        symbolic = concrete_value(model, values[quantity.name], quantity.type)
-        concrete = outcome.value(quantity.name)
-        if concrete is not None and symbolic != concrete:
-            found.append(f"{side}.{quantity.name}: Z3 {symbolic}, rules {concrete}")
-    return found
 
 
 def _check_replay(
