@@ -12,14 +12,24 @@ import typer
 from typer.core import TyperGroup
 
 from termcheck.errors import InputError
-from termcheck.paths import default_model_dir
-from termcheck.spec import Spec, load_spec
+from termcheck.model.spec import Spec, load_spec
+from termcheck.paths import default_model_dir, default_properties_dir
+from termcheck.verify.properties import Property, load_properties
 
 EXIT_INPUT = 2
 
 # The parameters every checking command shares, declared once.
-ModelDirArgument = Annotated[Path | None, typer.Argument(help="model folder (default: shipped)")]
-PropertiesOption = Annotated[Path | None, typer.Option(help="properties folder (default: shipped)")]
+ModelDirArgument = Annotated[
+    Path | None,
+    typer.Argument(help="model folder (default: the one termcheck.toml names)", show_default=False),
+]
+PropertiesOption = Annotated[
+    Path | None,
+    typer.Option(
+        help="properties folder (default: the model's own properties/, else the project's)",
+        show_default=False,
+    ),
+]
 
 
 class _OneLineErrors(TyperGroup):
@@ -100,8 +110,38 @@ def parse_yen(text: str) -> int:
 
 
 def load_model(directory: Path | None, flag: str = "--model") -> Spec:
-    """The model in `directory` (given as `flag`), or the shipped one."""
+    """The model in `directory` (given as `flag`), or the project's default."""
     try:
         return load_spec(directory or default_model_dir())
     except InputError as exc:
         fail(f"{flag}: {exc}" if directory is not None else str(exc))
+
+
+def load_props(directory: Path | None, spec: Spec) -> list[Property]:
+    """The properties in `directory`, or the model's default folder, loaded against it."""
+    from termcheck.checks import REGISTRY  # the checks register on import
+
+    try:
+        return load_properties(directory or default_properties_dir(spec.directory), spec, REGISTRY)
+    except InputError as exc:
+        fail(str(exc))
+
+
+def reading_overrides(spec: Spec, values: list[str]) -> dict[str, str]:
+    """`--reading QUANTITY=READING` (or a reading's id alone, when one quantity has it)."""
+    with_readings = {e.id: list(e.formulas) for e in spec.vocabulary.with_readings}
+    listing = "; ".join(f"{q}={'|'.join(options)}" for q, options in with_readings.items())
+    chosen: dict[str, str] = {}
+    for value in values:
+        name, sep, option = value.partition("=")
+        if not sep:
+            owners = [q for q, options in with_readings.items() if value in options]
+            if len(owners) != 1:
+                fail(f"--reading: write QUANTITY=READING, one of: {listing or 'none'}")
+            name, option = owners[0], value
+        if name not in with_readings:
+            fail(f"--reading: {name!r} has no readings; the quantities with readings: {listing or 'none'}")
+        if option not in with_readings[name]:
+            fail(f"--reading: {option!r} is not a reading of {name}: {'|'.join(with_readings[name])}")
+        chosen[name] = option
+    return chosen

@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from termcheck.articles import load_articles
+from termcheck.model.articles import load_articles
 from termcheck.cli._common import app, fail
 from termcheck.errors import InputError
 from termcheck.paths import default_model_dir, display

@@ -1,9 +1,13 @@
-"""`termcheck calc`: every figure the terms decide for one customer."""
+"""`termcheck calc`: every figure the terms decide for one customer.
+
+The facts are the model's: each is a flag named after it (`service_start` is
+`--service-start`), so a model with other facts takes other flags. `termcheck calc
+--help` lists those of the project's model.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -11,126 +15,133 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from termcheck import calendar as cal
-from termcheck.cli._common import E, T, _enum_parser, app, fail, load_model, parse_flag, parse_yen
+from termcheck.cli._common import app, fail, load_model, parse_yen, reading_overrides
 from termcheck.errors import InputError
-from termcheck.present import for_json, for_people, label, type_of
-from termcheck.rules import Outcome, Scenario, evaluate
-from termcheck.spec import Spec
-from termcheck.vocabulary import BY_NAME, Ground, LiabilityReading, NoticeReading
-
-CALC_FIGURES = (
-    "reckoning_day",
-    "billing_start",
-    "service_end",
-    "billed_months",
-    "billed_fees",
-    "minimum_term_end",
-    "within_minimum_term",
-    "remaining_months",
-    "remaining_term_fees",
-    "penalty_applies",
-    "penalty",
-    "total_charged",
-    "notice_deadline",
-    "notice_timely",
-    "start_delay_deadline",
-    "liability_cap",
-)
+from termcheck.model.spec import Spec
+from termcheck.model.vocabulary import Entry
+from termcheck.report.present import for_json, for_people
+from termcheck.semantics import calendar as cal
+from termcheck.semantics.case import Outcome, evaluate
 
 
-@app.command()
+def flag_of(fact: str) -> str:
+    return fact.replace("_", "-")
+
+
+def _value_help(spec: Spec, entry: Entry) -> str:
+    kind = entry.type.kind
+    if kind == "enum":
+        return "|".join(spec.vocabulary.enums[entry.type.enum or ""])
+    notes = {"date": "YYYY-MM-DD", "month": "YYYY-MM", "yen": "YEN", "int": "N", "bool": "yes|no"}
+    optional = " (optional)" if entry.optional or entry.id in spec.vocabulary.defaults else ""
+    return notes.get(kind, kind.upper()) + optional
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def calc(
-    service_start: Annotated[str, typer.Option(help="提供開始日, YYYY-MM-DD")],
-    monthly_fee: Annotated[str, typer.Option(help="月額料金 in whole yen")],
-    termination_month: Annotated[str, typer.Option(help="解約月, YYYY-MM")],
-    model: Annotated[Path | None, typer.Option(help="model folder (default: shipped)")] = None,
-    notice_arrival: Annotated[str | None, typer.Option(help="到達日, YYYY-MM-DD")] = None,
-    ground: Annotated[str, typer.Option(help="termination ground")] = "customer",
-    reading: Annotated[str | None, typer.Option(help="reading of 第10条's notice")] = None,
-    liability_reading: Annotated[str | None, typer.Option(help="reading of 第13条")] = None,
-    planned_start: Annotated[str | None, typer.Option(help="利用開始予定日")] = None,
-    incident_date: Annotated[str | None, typer.Option(help="損害発生日 for 第13条")] = None,
+    ctx: typer.Context,
+    model: Annotated[
+        Path | None, typer.Option(help="model folder (default: the one termcheck.toml names)")
+    ] = None,
+    reading: Annotated[
+        list[str] | None,
+        typer.Option(help="QUANTITY=READING: compute under another reading (repeatable)"),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="one JSON object")] = False,
 ) -> None:
-    """Compute every figure the terms decide for one customer."""
+    """Compute every figure the terms decide for one customer: one --FACT VALUE per fact
+    of the model (--service-start 2026-03-15 --monthly-fee 100000 …)."""
     spec = load_model(model)
-    scenario = Scenario(
-        service_start=parse_flag("--service-start", service_start, cal.parse_date),
-        monthly_fee=parse_flag("--monthly-fee", monthly_fee, parse_yen),
-        termination_month=parse_flag("--termination-month", termination_month, cal.parse_month),
-        ground=parse_flag("--ground", ground, _enum_parser(Ground)),
-        notice_arrival=_optional("--notice-arrival", notice_arrival, cal.parse_date),
-        notice_reading=_optional_enum("--reading", reading, NoticeReading),
-        planned_start=_optional("--planned-start", planned_start, cal.parse_date),
-        incident_date=_optional("--incident-date", incident_date, cal.parse_date),
-        liability_reading=_optional_enum(
-            "--liability-reading", liability_reading, LiabilityReading
-        ),
-    )
-    _check_reading_offered(spec, scenario)
+    facts = parse_facts(spec, list(ctx.args))
+    readings = reading_overrides(spec, reading or [])
     try:
-        outcome = evaluate(spec, scenario)
+        outcome = evaluate(spec.vocabulary, facts, readings)
     except InputError as exc:
-        flag = f"--{exc.field.replace('_', '-')}" if exc.field else "input"
+        flag = f"--{flag_of(exc.field)}" if exc.field else "input"
         fail(f"{flag}: {exc.detail}")
     if as_json:
-        typer.echo(json.dumps(calc_json(outcome), ensure_ascii=False, indent=2, sort_keys=True))
+        typer.echo(json.dumps(calc_json(spec, outcome), ensure_ascii=False, indent=2, sort_keys=True))
     else:
         print_calc(spec, outcome)
 
 
-def _optional(flag: str, text: str | None, parser: Callable[[str], T]) -> T | None:
-    return None if text is None else parse_flag(flag, text, parser)
+def parse_facts(spec: Spec, args: list[str]) -> dict[str, object]:
+    """`--fact VALUE` pairs, each parsed by the fact's type; anything else is an error
+    that names the flag and says what the model takes."""
+    by_flag = {f"--{flag_of(e.id)}": e for e in spec.vocabulary.facts}
+    facts: dict[str, object] = {}
+    index = 0
+    while index < len(args):
+        flag, value = args[index], None
+        if "=" in flag and flag.startswith("--"):
+            flag, value = flag.split("=", 1)
+        entry = by_flag.get(flag)
+        if entry is None:
+            offered = ", ".join(by_flag) or "none"
+            fail(f"{flag}: not a fact of this model; its facts are {offered}")
+        if value is None:
+            if index + 1 >= len(args):
+                fail(f"{flag}: give a value ({_value_help(spec, entry)})")
+            value = args[index + 1]
+            index += 1
+        facts[entry.id] = _parse(spec, entry, flag, value)
+        index += 1
+    return facts
 
 
-def _optional_enum(flag: str, text: str | None, enum_type: type[E]) -> E | None:
-    return None if text is None else parse_flag(flag, text, _enum_parser(enum_type))
+def _parse(spec: Spec, entry: Entry, flag: str, text: str) -> object:
+    kind = entry.type.kind
+    try:
+        if kind == "date":
+            return cal.parse_date(text)
+        if kind == "month":
+            return cal.parse_month(text)
+        if kind == "yen":
+            return parse_yen(text)
+        if kind == "int":
+            return int(text.replace(",", "").replace("_", ""))
+        if kind == "bool":
+            if text not in ("yes", "no", "true", "false"):
+                raise ValueError(f"{text!r} is not yes or no")
+            return text in ("yes", "true")
+        values = spec.vocabulary.enums[entry.type.enum or ""]
+        if text not in values:
+            raise ValueError(f"{text!r} is not one of: {', '.join(values)}")
+        return text
+    except ValueError as exc:
+        fail(f"{flag}: {exc}")
 
 
-def _check_reading_offered(spec: Spec, scenario: Scenario) -> None:
-    if scenario.notice_reading and scenario.notice_reading not in spec.notice_readings():
-        fail(f"--reading: {scenario.notice_reading.value!r} is not a reading this model lists")
-    offered = spec.liability_readings()
-    if scenario.liability_reading and scenario.liability_reading not in offered:
-        fail(f"--liability-reading: {scenario.liability_reading.value!r} is not listed")
-
-
-def calc_json(outcome: Outcome) -> dict[str, object]:
-    values = {name: for_json(value) for name, value in outcome.as_dict().items()}
-    values["inputs"] = {
-        name: for_json(getattr(outcome.scenario, name))
-        for name in ("service_start", "monthly_fee", "termination_month", "ground")
-    } | {
-        "notice_arrival": for_json(outcome.scenario.notice_arrival),
-        "notice_reading": for_json(outcome.notice_reading),
-        "planned_start": for_json(outcome.planned_start),
-        "incident_date": for_json(outcome.scenario.incident_date),
-        "liability_reading": for_json(outcome.liability_reading),
+def calc_json(spec: Spec, outcome: Outcome) -> dict[str, object]:
+    facts = {e.id: for_json(outcome.value(e.id)) for e in spec.vocabulary.facts if outcome.has(e.id)}
+    values: dict[str, object] = {
+        e.id: for_json(outcome.value(e.id)) for e in spec.vocabulary.quantities if outcome.has(e.id)
     }
+    values["inputs"] = facts
+    values["readings"] = dict(sorted(outcome.readings.items()))
     return values
 
 
 def print_calc(spec: Spec, outcome: Outcome) -> None:
     console = Console(highlight=False)
-    scenario = outcome.scenario
-    console.print(
-        f"{spec.document.terms.title}（{spec.document.terms.version}版）: "
-        f"提供開始日 {for_people(scenario.service_start, type_of('service_start'))}, "
-        f"月額料金 {for_people(scenario.monthly_fee, type_of('monthly_fee'))}, "
-        f"解約月 {for_people(scenario.termination_month, type_of('termination_month'))}, "
-        f"事由 {scenario.ground.value}, 読み方 {outcome.notice_reading.value}"
+    v = spec.vocabulary
+    given = ", ".join(
+        f"{e.ja} {for_people(outcome.value(e.id), e.type.kind)}" for e in v.facts if outcome.has(e.id)
     )
+    chosen = ", ".join(f"{name} {option}" for name, option in sorted(outcome.readings.items()))
+    console.print(f"{spec.document.terms.title}（{spec.document.terms.version}版）: {given}")
+    if chosen:
+        console.print(f"読み方 / readings: {chosen}")
     table = Table(show_edge=False)
     for column in ("項目 / figure", "値 / value", "条項 / article"):
         table.add_column(column)
-    articles = {article.id: article.heading for article in spec.articles}
-    for name in CALC_FIGURES:
-        value = outcome.value(name)
-        article_id = BY_NAME[name].article
+    for entry in v.derived:
+        if not outcome.has(entry.id) or entry.type.is_set:
+            continue
         table.add_row(
-            f"{label(name, 'ja')} / {label(name, 'en')}",
-            for_people(value, type_of(name)),
-            articles.get(article_id, article_id),
+            f"{entry.ja} / {entry.en}",
+            for_people(outcome.value(entry.id), entry.type.kind),
+            spec.heading(entry.article),
         )
     console.print(table)
+

@@ -9,12 +9,18 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from termcheck.cli._common import ModelDirArgument, PropertiesOption, app, fail, load_model
-from termcheck.coverage import Coverage, Row, Status, as_json, coverage, matrix_rows
+from termcheck.cli._common import (
+    ModelDirArgument,
+    PropertiesOption,
+    app,
+    fail,
+    load_model,
+    load_props,
+)
+from termcheck.model.coverage import Coverage, Row, Status, as_json, coverage, matrix_rows
 from termcheck.errors import InputError
-from termcheck.paths import default_properties_dir, display
-from termcheck.properties import load_properties
-from termcheck.spec import Spec
+from termcheck.paths import display
+from termcheck.model.spec import Spec
 
 FORMATS = ("text", "json", "markdown")
 STATUS_STYLE = {
@@ -35,10 +41,7 @@ def coverage_command(
     if output_format not in FORMATS:
         fail(f"--format: {output_format!r} is not one of: {', '.join(FORMATS)}")
     spec = load_model(model_dir, "MODEL_DIR")
-    try:
-        loaded = load_properties(properties or default_properties_dir(), spec)
-    except InputError as exc:
-        fail(str(exc))
+    loaded = load_props(properties, spec)
     result = coverage(spec, loaded)
     if output_format == "json":
         document = {"model": display(spec.directory), **as_json(result)}

@@ -1,7 +1,7 @@
 """`termcheck diff`: what a change to the terms changes for customers.
 
 Every format is rendered from one document (:func:`document`, built from
-:func:`termcheck.diff.diff`'s result): JSON is that document as it is; Markdown and text
+:func:`termcheck.analyses.diff.diff`'s result): JSON is that document as it is; Markdown and text
 tell it to people, figures as people write them (2027年3月31日, 2,400,000円).
 """
 
@@ -17,13 +17,8 @@ import typer
 from rich.console import Console
 from rich.progress import Progress, TaskID
 
-from termcheck import __version__, calendar
-from termcheck.calendar import HORIZON_FIRST_YEAR, HORIZON_LAST_YEAR
-from termcheck.check import DEFAULT_RLIMIT, SEED
-from termcheck.cli._common import app, fail, load_model
-from termcheck.diff import (
-    READABLE_FEE,
-    READINGS,
+from termcheck import __version__
+from termcheck.analyses.diff import (
     Change,
     DiffResult,
     ElementChange,
@@ -31,19 +26,20 @@ from termcheck.diff import (
     Verdict,
     VerdictChange,
     WordingChange,
-    adopted,
+    compared_quantities,
     diff,
     wording_hunks,
 )
-from termcheck.errors import InputError
+from termcheck.cli._common import app, fail, load_model, load_props
 from termcheck.files import write_atomic
-from termcheck.paths import default_properties_dir, display, project_root
-from termcheck.present import Lang, for_json, for_people, label
-from termcheck.properties import Property, load_properties
-from termcheck.report import story
-from termcheck.rules import MAX_MONTHLY_FEE
-from termcheck.spec import Spec
-from termcheck.vocabulary import BY_NAME, DERIVED, INPUTS, Type
+from termcheck.model.spec import Spec
+from termcheck.paths import display, project_root
+from termcheck.report.present import Lang, for_json, for_people, from_json
+from termcheck.report.story import story
+from termcheck.semantics.calendar import HORIZON_FIRST_YEAR, HORIZON_LAST_YEAR
+from termcheck.smt.solving import SEED
+from termcheck.verify.properties import Property
+from termcheck.verify.results import DEFAULT_RLIMIT
 
 FORMATS = ("text", "json", "markdown")
 Doc = dict[str, Any]
@@ -54,7 +50,8 @@ def diff_command(
     old_model_dir: Annotated[Path, typer.Argument(help="the model folder of the old version")],
     new_model_dir: Annotated[Path, typer.Argument(help="the model folder of the new version")],
     properties: Annotated[
-        Path | None, typer.Option(help="properties folder (default: shipped)")
+        Path | None,
+        typer.Option(help="properties folder (default: the new model's own, else the project's)"),
     ] = None,
     output_format: Annotated[str, typer.Option("--format", help="text, json or markdown")] = "text",
     out: Annotated[Path | None, typer.Option(help="write the report here instead")] = None,
@@ -67,11 +64,11 @@ def diff_command(
         fail(f"--out: no folder {str(out.parent)!r} to write {out.name!r} into")
     old = load_model(old_model_dir, "OLD_MODEL_DIR")
     new = load_model(new_model_dir, "NEW_MODEL_DIR")
-    loaded = (
-        _properties(old, properties, "OLD_MODEL_DIR"),
-        _properties(new, properties, "NEW_MODEL_DIR"),
-    )
-    with _DelayedProgress(total=len(DERIVED) + 1) as progress:
+    folder = properties
+    if folder is None and (new.directory / "properties").is_dir():
+        folder = new.directory / "properties"
+    loaded = (_properties(old, folder, "OLD_MODEL_DIR"), _properties(new, folder, "NEW_MODEL_DIR"))
+    with _DelayedProgress(total=len(compared_quantities(old, new)) + 1) as progress:
         result = diff(old, new, loaded, rlimit=rlimit, progress=progress.step, parallel=True)
     doc = document(result)
     text = render(doc, output_format)
@@ -84,9 +81,10 @@ def diff_command(
 
 def _properties(spec: Spec, directory: Path | None, which: str) -> list[Property]:
     try:
-        return load_properties(directory or default_properties_dir(), spec)
-    except InputError as exc:
-        fail(f"{which}: {exc}")
+        return load_props(directory, spec)
+    except typer.Exit:
+        typer.echo(f"termcheck: (while loading the properties against {which})", err=True)
+        raise
 
 
 # --- The document every format is rendered from ----------------------------------------------
@@ -112,18 +110,25 @@ def document(result: DiffResult) -> dict[str, Any]:
         },
         "search": {
             "horizon": [HORIZON_FIRST_YEAR, HORIZON_LAST_YEAR],
-            "max_monthly_fee": MAX_MONTHLY_FEE,
-            "readable_fee": READABLE_FEE,
+            "bounds": {
+                e.id: [e.bounds.low, e.bounds.high]
+                for e in result.new.vocabulary.facts
+                if e.bounds is not None and e.type.kind in ("yen", "int")
+            },
             "rlimit": result.rlimit,
             "seed": SEED,
             "readings": {
-                side: {name: adopted(spec, name).value for name in READINGS}
+                side: {e.id: e.adopted for e in spec.vocabulary.with_readings}
                 for side, spec in (("old", result.old), ("new", result.new))
             },
         },
         "wording": [_wording_json(change) for change in result.wording],
         "elements": [_element_json(e) for e in result.elements],
         "quantities": [_quantity_json(result, q) for q in quantities],
+        "only_old": list(result.only_old),
+        "only_new": list(result.only_new),
+        "names": _names(result),
+        "headline": list(result.new.document.report.headline),
         "properties": [_verdict_json(result, change) for change in result.verdicts],
         "undecided_properties": list(result.undecided_properties),
         "drift": {side: [d.as_json() for d in found] for side, found in result.drift.items()},
@@ -134,12 +139,21 @@ def document(result: DiffResult) -> dict[str, Any]:
 def _headings(result: DiffResult) -> dict[str, str]:
     """第9条第2項 for "9-2": every provision the document names, as the texts head it."""
     named = {e.article for e in result.elements if e.article}
-    named |= {q.quantity.article for q in result.quantities}
+    named |= {a for q in result.quantities for a in q.quantity.articles}
     named |= {a for change in result.verdicts for a in change.prop.articles}
     named |= {w.id for w in result.wording}
     named |= {d.article for found in result.drift.values() for d in found}
     known = {a.id: a.heading for a in (*result.old.articles, *result.new.articles)}
     return {article: known.get(article, article) for article in sorted(named)}
+
+
+def _names(result: DiffResult) -> dict[str, dict[str, str]]:
+    """Every fact and quantity of either version, as people name it, with its type."""
+    found: dict[str, dict[str, str]] = {}
+    for spec in (result.old, result.new):
+        for entry in spec.vocabulary.entries.values():
+            found[entry.id] = {"ja": entry.ja, "en": entry.en, "type": entry.type.kind}
+    return found
 
 
 def _terms(spec: Spec) -> dict[str, str]:
@@ -190,12 +204,12 @@ def _element_json(element: ElementChange) -> dict[str, Any]:
 def _quantity_json(result: DiffResult, diffed: QuantityDiff) -> dict[str, Any]:
     quantity = diffed.quantity
     order = {a.id: i for i, a in enumerate(result.new.articles)}
-    articles = {quantity.article} | {e.article for e in diffed.elements if e.article}
+    articles = set(quantity.articles) | {e.article for e in diffed.elements if e.article}
     return {
-        "name": quantity.name,
+        "name": quantity.id,
         "ja": quantity.ja,
         "en": quantity.en,
-        "type": quantity.type.value,
+        "type": quantity.type.kind,
         "article": quantity.article,
         "verdict": diffed.verdict.value,
         "detail": diffed.detail or None,
@@ -209,12 +223,11 @@ def _quantity_json(result: DiffResult, diffed: QuantityDiff) -> dict[str, Any]:
 
 def _change_json(change: Change, diffed: QuantityDiff) -> dict[str, Any]:
     witness = change.witness
-    scenario = witness.scenario
-    inputs = {q.name: for_json(getattr(scenario, q.name)) for q in INPUTS if q.name not in READINGS}
+    inputs = {name: for_json(value) for name, value in sorted(witness.facts.items())}
     return {
         "direction": change.direction.value,
         "size": change.size,
-        "monthly_fee": change.monthly_fee,
+        "held": {name: for_json(value) for name, value in sorted(change.held.items())},
         "witness": {
             "inputs": inputs,
             "values": {
@@ -290,7 +303,6 @@ DIRECTION_WORDS = {
     "other": {"other": ("変わる", "changes")},
 }
 _TYPE_WORDS = {"date": "time", "month": "time", "yen": "size", "int": "size", "bool": "bool"}
-_ALWAYS_TOLD = ("service_start", "monthly_fee", "termination_month", "ground")
 
 
 class _Report:
@@ -298,6 +310,7 @@ class _Report:
         self.doc = doc
         self.md = markdown
         self.headings: dict[str, str] = doc["headings"]
+        self.names: dict[str, dict[str, str]] = doc["names"]
 
     def lines(self) -> list[str]:
         return [
@@ -339,8 +352,9 @@ class _Report:
             "undecided": "判定不能 / undecided: see the inconclusive or divergent entries",
         }[doc["verdict"]]
         readings = "; ".join(
-            f"{name}: {search['readings']['old'][name]} → {search['readings']['new'][name]}"
-            for name in sorted(search["readings"]["old"])
+            f"{name}: {search['readings']['old'].get(name, '—')} → "
+            f"{search['readings']['new'].get(name, '—')}"
+            for name in sorted({*search["readings"]["old"], *search["readings"]["new"]})
         )
         lines = self._title(1, f"約款の差分 / Terms diff: {new['title']}")
         lines += [
@@ -358,10 +372,13 @@ class _Report:
             + f"; {counts['wording_changed']} provisions reworded"
             + f"; {counts['elements_changed']} model elements changed",
             f"- Searched: every customer with dates in {search['horizon'][0]}–"
-            f"{search['horizon'][1]} and a monthly fee of 0–"
-            f"{for_people(search['max_monthly_fee'], Type.YEN)}; each version read with the "
-            f"reading it adopts ({readings}); Z3 seed {search['seed']}, "
-            f"rlimit {search['rlimit']:,} per check.",
+            f"{search['horizon'][1]}"
+            + "".join(
+                f", {self.label(name, 'en')} {low:,}–{high:,}"
+                for name, (low, high) in sorted(search["bounds"].items())
+            )
+            + f"; each version read with the reading it adopts ({readings or 'none'}); "
+            f"Z3 seed {search['seed']}, rlimit {search['rlimit']:,} per check.",
             "",
         ]
         return lines
@@ -447,27 +464,32 @@ class _Report:
         if size is None:
             head = f"- {self._bold(f'{ja} / {en}')}: for example"
         else:
-            held = change["monthly_fee"]
+            held = change["held"]
             scope = (
-                f"at a monthly fee of {for_people(held, Type.YEN)}"
-                if held is not None
+                "at "
+                + ", ".join(
+                    f"{self.label(n, 'en')} {self.people(v, n, 'en')}" for n, v in held.items()
+                )
+                if held
                 else "over every customer"
             )
             largest = _size(entry["type"], size)
             head = f"- {self._bold(f'{ja} / {en}')}: by at most {largest} {scope}, for"
         witness = change["witness"]
-        told = [*_ALWAYS_TOLD, *(n for n in entry["inputs"] if n not in _ALWAYS_TOLD)]
+        first = ["service_start", *self.doc["headline"]]
+        told = [n for n in first if n in witness["inputs"]]
+        told += [n for n in entry["inputs"] if n not in told]
         lines = [head]
         for lang in ("ja", "en"):
             facts = ", ".join(
-                f"{label(n, lang)} {_people(witness['inputs'][n], n, lang)}"
+                f"{self.label(n, lang)} {self.people(witness['inputs'][n], n, lang)}"
                 for n in told
                 if n in witness["inputs"]
             )
-            moved = _moved(entry["name"], witness["values"][entry["name"]], lang)
+            moved = self.moved(entry["name"], witness["values"][entry["name"]], lang)
             lines.append(f"  - {facts}: {moved}")
         also = [
-            _moved(name, values, "ja")
+            self.moved(name, values, "ja")
             for name, values in witness["values"].items()
             if name != entry["name"]
         ]
@@ -515,26 +537,26 @@ class _Report:
         return lines
 
 
-def _moved(name: str, values: dict[str, object], lang: Lang) -> str:
-    """ "違約金 0円 → 2,400,000円": a quantity under the old and the new version."""
-    before, after = _people(values["old"], name, lang), _people(values["new"], name, lang)
-    return f"{label(name, lang)} {before} → {after}"
+    # -- words
 
+    def label(self, name: str, lang: Lang) -> str:
+        info = self.names.get(name)
+        return name if info is None else info[lang]
 
-def _people(value: object, name: str, lang: Lang) -> str:
-    type_ = BY_NAME[name].type
-    if value is None:
-        return "—"
-    if type_ is Type.DATE and isinstance(value, str):
-        return for_people(calendar.parse_date(value), type_, lang)
-    if type_ is Type.MONTH and isinstance(value, str):
-        return for_people(calendar.parse_month(value), type_, lang)
-    return for_people(value, type_, lang)
+    def people(self, value: object, name: str, lang: Lang) -> str:
+        kind = self.names.get(name, {}).get("type", "")
+        return for_people(from_json(value, kind), kind, lang)
+
+    def moved(self, name: str, values: dict[str, object], lang: Lang) -> str:
+        """ "違約金 0円 → 2,400,000円": a quantity under the old and the new version."""
+        before = self.people(values["old"], name, lang)
+        after = self.people(values["new"], name, lang)
+        return f"{self.label(name, lang)} {before} → {after}"
 
 
 def _size(type_name: str, size: int) -> str:
     if type_name == "yen":
-        return for_people(size, Type.YEN)
+        return for_people(size, "yen")
     if type_name == "date":
         return f"{size}日 / {size} days"
     if type_name == "month":

@@ -6,18 +6,24 @@ this command tell drift in the same words.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from termcheck.cli._common import ModelDirArgument, PropertiesOption, app, fail, load_model
-from termcheck.drift import Drift, current_fingerprints, find_drift, update
+from termcheck.cli._common import (
+    ModelDirArgument,
+    PropertiesOption,
+    app,
+    fail,
+    load_model,
+    load_props,
+)
+from termcheck.model.drift import Drift, current_fingerprints, find_drift, update
 from termcheck.errors import InputError
-from termcheck.paths import default_properties_dir, display
-from termcheck.properties import Property, load_properties
-from termcheck.report import document, to_json
-from termcheck.spec import Spec
+from termcheck.paths import display
+from termcheck.verify.properties import Property
+from termcheck.report.document import document, to_json
+from termcheck.model.spec import Spec
 
 EXIT_DRIFT = 1
 
@@ -33,7 +39,7 @@ def fingerprints(
 ) -> None:
     """List article drift (exit 1 if any); with --update, record the current wording."""
     spec = load_model(model_dir, "MODEL_DIR")
-    loaded = _load_properties(spec, properties)
+    loaded = load_props(properties, spec)
     drift = find_drift(spec, loaded)
     if not do_update:
         if drift:
@@ -53,13 +59,6 @@ def fingerprints(
     for entry in drift:
         typer.echo(f"recorded {entry.heading} ({entry.article}): was {entry.kind.value}")
     typer.echo(f"{target}: [fingerprints] rewritten")
-
-
-def _load_properties(spec: Spec, directory: Path | None) -> list[Property]:
-    try:
-        return load_properties(directory or default_properties_dir(), spec)
-    except InputError as exc:
-        fail(str(exc))
 
 
 def print_drift(spec: Spec, drift: list[Drift]) -> None:

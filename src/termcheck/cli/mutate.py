@@ -9,13 +9,18 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from termcheck import mutate as mutation_testing
-from termcheck.check import DEFAULT_RLIMIT
-from termcheck.cli._common import ModelDirArgument, PropertiesOption, app, fail, load_model
-from termcheck.errors import InputError
-from termcheck.mutate import MutantResult, Verdict
-from termcheck.paths import default_properties_dir
-from termcheck.properties import load_properties
+from termcheck.analyses import mutate as mutation_testing
+from termcheck.analyses.mutate import MutantResult, Verdict
+from termcheck.checks import REGISTRY
+from termcheck.cli._common import (
+    ModelDirArgument,
+    PropertiesOption,
+    app,
+    fail,
+    load_model,
+    load_props,
+)
+from termcheck.verify.results import DEFAULT_RLIMIT
 
 VERDICT_STYLE = {
     Verdict.KILLED: "green",
@@ -46,13 +51,10 @@ def mutate(
     if rlimit < 1:
         fail(f"--rlimit: {rlimit} is not a positive resource limit")
     spec = load_model(model_dir, "MODEL_DIR")
-    try:
-        loaded = load_properties(properties or default_properties_dir(), spec)
-    except InputError as exc:
-        fail(str(exc))
+    loaded = load_props(properties, spec)
     sections = _sections(section or [])
     try:
-        results = list(mutation_testing.run(spec, loaded, rlimit, sections))
+        results = list(mutation_testing.run(spec, loaded, rlimit, REGISTRY, sections))
     except mutation_testing.BaselineUnmet as exc:
         typer.echo(f"termcheck: the unmutated model does not meet: {exc}; run verify", err=True)
         raise typer.Exit(1) from None
@@ -89,7 +91,12 @@ def print_mutants(results: list[MutantResult]) -> None:
             console.print()
             console.print(f"[bold]{result.mutation.id}[/] survives every property")
             why = result.mutation.why
-            console.print(f"  why: {why}" if why else "  [bold red]no `why`: add a property[/]")
+            console.print(
+                f"  why: {why}"
+                if why
+                else "  [bold red]unexplained: add a property, or argue it equivalent in "
+                "[[equivalent_mutants]][/]"
+            )
     counts = mutation_testing.summary(results)
     console.print()
     console.print(

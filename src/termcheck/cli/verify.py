@@ -14,16 +14,27 @@ from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
-from termcheck.check import DEFAULT_RLIMIT, Options, Result, Status, check_all, exit_code
-from termcheck.cli._common import ModelDirArgument, PropertiesOption, app, fail, load_model
+from termcheck.checks import REGISTRY
+from termcheck.cli._common import (
+    ModelDirArgument,
+    PropertiesOption,
+    app,
+    fail,
+    load_model,
+    load_props,
+    reading_overrides,
+)
 from termcheck.cli.fingerprints import drift_gate
 from termcheck.errors import InputError
-from termcheck.paths import default_properties_dir, display
-from termcheck.present import Lang
-from termcheck.properties import Property, load_properties
+from termcheck.model.spec import Spec
+from termcheck.paths import display
 from termcheck.render import Report, plan, render, write_reports
-from termcheck.report import document, story, summary
-from termcheck.spec import Spec
+from termcheck.report.document import document, summary
+from termcheck.report.present import Lang
+from termcheck.report.story import story
+from termcheck.verify.properties import Property
+from termcheck.verify.results import DEFAULT_RLIMIT, Options, Result, Status, exit_code
+from termcheck.verify.scenario import check_all
 
 STATUS_STYLE = {
     Status.PROVED: "green",
@@ -86,16 +97,13 @@ def verify(
     if timings is None:
         timings = out is None
     spec = load_model(model_dir, "MODEL_DIR")
-    try:
-        loaded = load_properties(properties or default_properties_dir(), spec)
-    except InputError as exc:
-        fail(str(exc))
+    loaded = load_props(properties, spec)
     to_stdout = reports[0] if reports[0].path is None else None
     as_json = to_stdout is not None and to_stdout.format == "json"
     drift_gate(spec, loaded, as_json=as_json, timings=timings)  # before proving
     selected = _select(loaded, only or [])
     options = Options(
-        rlimit=rlimit, readings=_reading_overrides(spec, reading or []), all_readings=all_readings
+        rlimit=rlimit, readings=reading_overrides(spec, reading or []), all_readings=all_readings
     )
     quiet = to_stdout is not None and to_stdout.format != "text"
     results = _run_checks(spec, selected, options, quiet=quiet)
@@ -147,32 +155,17 @@ def _select(loaded: list[Property], only: list[str]) -> list[Property]:
     return [p for p in loaded if p.id in only]
 
 
-def _reading_overrides(spec: Spec, values: list[str]) -> dict[str, str]:
-    offered = {
-        "notice_reading": [r.value for r in spec.notice_readings()],
-        "liability_reading": [r.value for r in spec.liability_readings()],
-    }
-    chosen: dict[str, str] = {}
-    for value in values:
-        owner = [name for name, options in offered.items() if value in options]
-        if not owner:
-            listing = ", ".join(v for options in offered.values() for v in options)
-            fail(f"--reading: {value!r} is not one of: {listing}")
-        chosen[owner[0]] = value
-    return chosen
-
-
 def _run_checks(
     spec: Spec, selected: list[Property], options: Options, *, quiet: bool
 ) -> list[Result]:
     """Check every property, showing progress on stderr when it is a terminal."""
     err = Console(stderr=True, highlight=False)
     if quiet or not err.is_terminal:
-        return list(check_all(spec, selected, options))
+        return list(check_all(spec, selected, options, REGISTRY))
     results: list[Result] = []
     with Progress(console=err, transient=True) as progress:
         task = progress.add_task("verifying", total=len(selected))
-        for result in check_all(spec, selected, options):
+        for result in check_all(spec, selected, options, REGISTRY):
             results.append(result)
             progress.update(task, advance=1, description=result.prop.id)
     return results
@@ -195,7 +188,6 @@ def print_verify(
         table.add_column(column, no_wrap=True)
     if timings:
         table.add_column("time", justify="right")
-    headings = {a.id: a.heading for a in spec.articles}
     for result in results:
         prop = result.prop
         status = result.status.value
@@ -203,7 +195,7 @@ def print_verify(
             status += " (reading-dependent)"
         row = [
             prop.id,
-            "、".join(headings.get(a, a) for a in prop.articles),
+            "、".join(spec.heading(a) for a in prop.articles),
             f"[{STATUS_STYLE[result.status]}]{status}[/]",
             prop.expect,
             "yes" if result.met else "[bold red]NO[/]",

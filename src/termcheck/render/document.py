@@ -8,30 +8,14 @@ values as people write them (2027年3月31日, 1,200,000円), a customer's facts
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
-from termcheck.calendar import Month
-from termcheck.present import Lang, for_people, label
+from termcheck.report.present import Lang, for_people, from_json
 from termcheck.render.words import MARKS, customer_name, months, paren
-from termcheck.vocabulary import BY_NAME, Kind, Type
 
 Doc = dict[str, Any]
 Entry = dict[str, Any]
 Customer = dict[str, Any]
-
-# The facts told of every customer (see `facts`); `figures` leaves them out.
-_TOLD_AS_FACTS = {
-    "monthly_fee",
-    "termination_month",
-    "ground",
-    "billed_months",
-    "billed_fees",
-    "remaining_months",
-    "penalty",
-    "penalty_applies",
-    "total_charged",
-}
 
 
 def group(entry: Entry) -> str:
@@ -56,11 +40,11 @@ def heading(doc: Doc, article_id: str) -> str:
 
 
 def cite(doc: Doc, article_id: str, lang: Lang) -> str:
-    """An article as a reader finds it in the terms: 第9条第2項（最低利用期間）."""
+    """An article as a reader finds it in the terms: its heading and title."""
     article = doc["articles"].get(article_id)
     if article is None:
         return article_id
-    if not article["title"]:  # 別記 and 別紙 may have no title of their own
+    if not article["title"]:  # an appendix may have no title of its own
         return str(article["heading"])
     return str(article["heading"]) + paren(article["title"], lang)
 
@@ -78,110 +62,112 @@ def property_stem(entry: Entry) -> str:
 
 
 def customers(entry: Entry) -> list[Customer]:
-    """The customers of a scenario counterexample; none for a proof or for evidence."""
+    """The cases of a scenario counterexample; none for a proof or for evidence."""
     found = entry["counterexample"]
     if entry.get("evidence") is not None or not isinstance(found, list):
         return []
     return found
 
 
-def value(customer: Customer, name: str) -> Any:
-    """A quantity of a customer, typed again (dates, months) from its JSON form."""
+def label(doc: Doc, name: str, lang: Lang) -> str:
+    info = doc["names"].get(name)
+    return name if info is None else str(info[lang])
+
+
+def kind(doc: Doc, name: str) -> str:
+    info = doc["names"].get(name)
+    return "" if info is None else str(info["type"])
+
+
+def value(doc: Doc, customer: Customer, name: str) -> Any:
+    """A fact or quantity of a case, typed again (dates, months) from its JSON form."""
     raw = customer["inputs"].get(name, customer["derived"].get(name))
-    if raw is None:
-        return None
-    type_ = BY_NAME[name].type
-    if type_ is Type.DATE:
-        return date.fromisoformat(raw)
-    if type_ is Type.MONTH:
-        year, month = raw.split("-")
-        return Month(int(year), int(month))
-    return raw
+    return from_json(raw, kind(doc, name))
 
 
-def written(customer: Customer, name: str, lang: Lang) -> str:
-    return for_people(value(customer, name), BY_NAME[name].type, lang)
+def written(doc: Doc, customer: Customer, name: str, lang: Lang) -> str:
+    info = doc["names"].get(name, {})
+    shown = value(doc, customer, name)
+    if info.get("type") == "enum" and isinstance(shown, str):
+        return enum_label(doc, info.get("enum"), shown, lang)
+    return for_people(shown, kind(doc, name), lang)
 
 
-def _ground(doc: Doc, customer: Customer, lang: Lang) -> str:
-    ground = customer["inputs"]["ground"]
-    info = doc["grounds"].get(ground)
+def enum_label(doc: Doc, enum: str | None, chosen: str, lang: Lang) -> str:
+    """An enumeration value as people name it, with its article: 契約者による解約（第10条第1項）."""
+    info = doc["enums"].get(enum or "", {}).get("values", {}).get(chosen)
     if info is None:
-        return str(ground)
-    return str(info[lang]) + paren(heading(doc, info["article"]), lang)
+        return chosen
+    article = info.get("article")
+    return str(info[lang]) + (paren(heading(doc, article), lang) if article else "")
 
 
-def _reading(doc: Doc, name: str, chosen: str, lang: Lang) -> str:
+def reading_label(doc: Doc, name: str, chosen: str, lang: Lang) -> str:
     reading = doc["readings"].get(name, {})
     option = reading.get("options", {}).get(chosen)
     return chosen if option is None else f"{chosen}" + paren(option[lang], lang)
 
 
 def facts(doc: Doc, customer: Customer, lang: Lang) -> list[str]:
-    """Who the customer is and what the terms charge them, in a few lines."""
-    fee = written(customer, "monthly_fee", lang)
-    month = written(customer, "termination_month", lang)
-    ground = _ground(doc, customer, lang)
-    billed = value(customer, "billed_months")
-    remaining = value(customer, "remaining_months")
-    lines = [
-        f"月額料金 {fee}、解約月 {month}、事由: {ground}"
-        if lang == "ja"
-        else f"Monthly fee {fee}, termination month {month}, ground: {ground}",
-        _charge(doc, "fee", billed, written(customer, "billed_fees", lang), lang),
-    ]
-    if remaining:
-        kind = "penalty" if value(customer, "penalty_applies") else "waived"
-        lines.append(_charge(doc, kind, remaining, written(customer, "penalty", lang), lang))
-    total = written(customer, "total_charged", lang)
-    lines.append(f"請求総額: {total}" if lang == "ja" else f"Total charged: {total}")
+    """Who the case is and what the terms charge it, in a few lines (the model's [report])."""
+    told = customer["told"]
+    separator = "、" if lang == "ja" else ", "
+    parts = []
+    for name in told["headline"]:
+        shown = written(doc, customer, name, lang)
+        parts.append(f"{label(doc, name, lang)}: {shown}" if kind(doc, name) == "enum" else f"{label(doc, name, lang)} {shown}")
+    lines = [separator.join(parts)] if parts else []
+    for charge in told["charges"]:
+        lines.append(_charge(doc, charge, lang))
+    if told["total"]:
+        total = written(doc, customer, told["total"], lang)
+        lines.append(f"{label(doc, told['total'], lang)}: {total}")
     return lines
 
 
-def _charge(doc: Doc, kind: str, count: int, amount: str, lang: Lang) -> str:
-    """■ 課金 1ヶ月分: 100,000円（第7条第1項）, ▲ 残余期間 11ヶ月分: 違約金 1,100,000円（…）."""
-    name = "billed_fees" if kind == "fee" else "penalty"
-    article = paren(heading(doc, BY_NAME[name].article), lang)
-    span = months(count, lang)
-    if lang == "ja":
-        text = {
-            "fee": f"課金 {span}分: {amount}",
-            "penalty": f"残余期間 {span}分: 違約金 {amount}",
-            "waived": f"残余期間 {span}: 違約金なし",
-        }[kind]
-    else:
-        text = {
-            "fee": f"billed for {span}: {amount}",
-            "penalty": f"{span} remaining: penalty {amount}",
-            "waived": f"{span} remaining: no penalty",
-        }[kind]
-    return f"{MARKS[kind]} {text}{article}"
+def _charge(doc: Doc, charge: dict[str, Any], lang: Lang) -> str:
+    """■ 課金 1ヶ月分: 100,000円（第7条第1項）: the model's own wording for the line."""
+    count = charge["count"]
+    amount = charge["amount"]
+    template = str(charge[lang])
+    text = template.format(
+        count=count,
+        months=months(int(count or 0), lang),
+        amount=for_people(amount, "yen", lang),
+    )
+    article = paren(heading(doc, charge["article"]), lang) if charge["article"] else ""
+    return f"{MARKS[charge['mark']]} {text}{article}"
 
 
 def figures(doc: Doc, entry: Entry, customer: Customer, lang: Lang) -> list[str]:
     """The other undated quantities the property speaks of, each with its article."""
-    lines = []
-    for name in sorted(entry["quantities"], key=list(BY_NAME).index):
-        quantity = BY_NAME[name]
+    told = customer["told"]
+    shown_already = set(told["headline"]) | {told["total"]}
+    order = list(doc["names"])
+    pinned = entry.get("pinned", {}).get(customer.get("scenario") or "", {})
+    lines = [
+        f"{label(doc, name, lang)}: {reading_label(doc, name, chosen, lang)}"
+        + paren(heading(doc, doc["names"].get(name, {}).get("article", "")), lang)
+        for name, chosen in sorted(pinned.items())
+    ]
+    for name in sorted(entry["quantities"], key=lambda n: order.index(n) if n in order else 0):
+        info = doc["names"].get(name)
         if (
-            name in _TOLD_AS_FACTS
-            or quantity.kind is Kind.PARAMETER
-            or quantity.type in (Type.DATE, Type.GROUND_SET)
+            info is None
+            or name in shown_already
+            or info["kind"] == "constant"
+            or info["type"] in ("date", "set")
         ):
             continue
-        if quantity.type in (Type.NOTICE_READING, Type.LIABILITY_READING):
-            shown = _reading(doc, name, customer["inputs"][name], lang)
-        else:
-            shown = written(customer, name, lang)
-        article = heading(doc, quantity.article)
-        lines.append(f"{label(name, lang)}: {shown}" + paren(article, lang))
+        article = heading(doc, info["article"])
+        lines.append(f"{label(doc, name, lang)}: {written(doc, customer, name, lang)}" + paren(article, lang))
     return lines
 
 
 def readings_line(doc: Doc, readings: dict[str, str], lang: Lang) -> str:
-    """The readings a result was fixed to, e.g. 「2ヶ月前まで」の読み方: end-of-month（…）."""
+    """The readings a result was fixed to: 解約通知の期限: end-of-month（…）."""
     return "; ".join(
-        f"{label(name, lang)}: {_reading(doc, name, chosen, lang)}"
+        f"{label(doc, name, lang)}: {reading_label(doc, name, chosen, lang)}"
         for name, chosen in sorted(readings.items())
     )
 

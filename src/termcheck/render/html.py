@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from html import escape
 
-from termcheck.present import Lang
+from termcheck.report.present import Lang
 from termcheck.render.document import (
     Customer,
     Doc,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from termcheck.present import Lang
+from termcheck.report.present import Lang
 from termcheck.render.document import (
     Customer,
     Doc,

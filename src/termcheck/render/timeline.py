@@ -1,6 +1,6 @@
-"""A customer's contract as a month-by-month chart: what is billed, what is owed as the
-penalty, and the dated events (service start, billing start, notice, service end, end of
-the minimum term), each with its article.
+"""A case as a month-by-month chart: the mark of each month (billed, provided free, owed
+as a penalty or not) and the dated events, each with its article, as the model's
+[report] section says.
 
 The chart is language-neutral data; markdown.py draws it as a table and html.py as a list
 of months. Runs of quiet months (same mark, no event) are folded into one row so that a
@@ -13,15 +13,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from termcheck.calendar import Month, month_of, months_between
-from termcheck.present import Lang, for_people, label
-from termcheck.render.document import Customer, Doc, Entry, heading, value
+from termcheck.report.present import Lang, for_people
+from termcheck.render.document import Customer, Doc, Entry, heading, label
 from termcheck.render.words import paren
-from termcheck.report import ALWAYS_TOLD, TIMELINE
-from termcheck.vocabulary import BY_NAME, Ground, Type
+from termcheck.semantics.calendar import Month, month_of, months_between
 
-# The notice matters only when the customer terminates (第10条), or the property asks.
-_NOTICE = {"notice_deadline", "notice_arrival"}
 # Quiet months are folded from this many in a row: a year of fees takes a few rows.
 _FOLD_CUSTOMER = 4
 _FOLD_EVIDENCE = 2
@@ -48,9 +44,11 @@ class Row:
 
 
 def customer_rows(doc: Doc, entry: Entry, customer: Customer, lang: Lang) -> list[Row]:
-    """The chart of one customer of a counterexample."""
-    events = _customer_events(doc, entry, customer, lang)
-    marks = _month_marks(customer)
+    """The chart of one case of a counterexample (the model's [report] says what it tells)."""
+    events = _customer_events(doc, customer, lang)
+    marks = {_month(text): kind for text, kind in customer["told"]["marks"].items()}
+    if not events:
+        return []
     every = [e.day for e in events]
     first = min(month_of(day) for day in every)
     last = max(month_of(day) for day in every)
@@ -68,66 +66,33 @@ def evidence_rows(events: list[dict[str, Any]], lang: Lang) -> list[Row]:
 
 def month_span(row: Row, lang: Lang) -> str:
     """2026年2月 or 2026年2月〜2026年11月 (2026-02, 2026-02 – 2026-11)."""
-    first = for_people(row.first, Type.MONTH, lang)
+    first = for_people(row.first, "month", lang)
     if row.span == 1:
         return first
-    last = for_people(row.last, Type.MONTH, lang)
+    last = for_people(row.last, "month", lang)
     return f"{first}〜{last}" if lang == "ja" else f"{first} – {last}"
 
 
 def day(event: Event, lang: Lang) -> str:
-    return for_people(event.day, Type.DATE, lang)
+    return for_people(event.day, "date", lang)
 
 
-def _told(entry: Entry, customer: Customer, name: str) -> bool:
-    mentioned = name in entry["quantities"]
-    if name in _NOTICE:
-        return mentioned or customer["inputs"]["ground"] == Ground.CUSTOMER.value
-    return mentioned or name in ALWAYS_TOLD
+def _month(text: str) -> Month:
+    year, month = text.split("-")
+    return Month(int(year), int(month))
 
 
-def _customer_events(doc: Doc, entry: Entry, customer: Customer, lang: Lang) -> list[Event]:
+def _customer_events(doc: Doc, customer: Customer, lang: Lang) -> list[Event]:
     ordered: list[tuple[date, int, Event]] = []
-    for order, name in enumerate(TIMELINE):
-        when = value(customer, name) if _told(entry, customer, name) else None
-        if not isinstance(when, date):
-            continue
-        text = label(name, lang) + paren(heading(doc, BY_NAME[name].article), lang)
-        if name == "notice_arrival":
-            text += _timeliness(customer, lang)
-        ordered.append((when, order, Event(when, text)))
+    for item in customer["told"]["events"]:
+        when = date.fromisoformat(item["date"])
+        info = doc["names"].get(item["name"], {})
+        text = label(doc, item["name"], lang) + paren(heading(doc, info.get("article", "")), lang)
+        note = item["note"]
+        if note is not None:
+            text += f": {label(doc, note['name'], lang)}: {for_people(note['value'], 'bool', lang)}"
+        ordered.append((when, item["order"], Event(when, text)))
     return [event for _, _, event in sorted(ordered, key=lambda item: item[:2])]
-
-
-def _timeliness(customer: Customer, lang: Lang) -> str:
-    timely = value(customer, "notice_timely")
-    if timely is None:
-        return ""
-    if lang == "ja":
-        return ": 期限内" if timely else ": 期限後"
-    return ": timely" if timely else ": late"
-
-
-def _month_marks(customer: Customer) -> dict[Month, str]:
-    """Each month's charge (第7条, 第9条第2項): billed, provided free, or remaining term."""
-    start = month_of(value(customer, "service_start"))
-    end = month_of(value(customer, "service_end"))
-    billing = month_of(value(customer, "billing_start"))
-    term_end = month_of(value(customer, "minimum_term_end"))
-    billed = value(customer, "billed_months") > 0
-    remaining = value(customer, "remaining_months") > 0
-    owed = "penalty" if value(customer, "penalty_applies") else "waived"
-    marks: dict[Month, str] = {}
-    month = min(start, billing)
-    while month <= max(end, term_end):
-        if billed and billing <= month <= end:
-            marks[month] = "fee"
-        elif start <= month <= end:
-            marks[month] = "free"
-        elif remaining and end < month <= term_end:
-            marks[month] = owed
-        month = month.shift(1)
-    return marks
 
 
 def _rows(

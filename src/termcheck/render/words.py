@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from termcheck.present import Lang
+from termcheck.report.present import Lang
 
 _WORDS: dict[str, tuple[str, str]] = {
     "report": ("検証レポート", "Verification report"),

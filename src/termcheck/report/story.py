@@ -1,0 +1,97 @@
+"""A result as a short story people read: each case's facts, its dated events and the
+figures the property speaks of, each with its article.
+
+What a case's story tells comes from the model ([report] in model.toml): its headline
+facts and the dated quantities of its timeline. The engine knows no agreement's words.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from termcheck.model.spec import Spec
+from termcheck.report.present import Lang, for_people
+from termcheck.semantics.case import Outcome
+from termcheck.verify.results import Result
+
+
+def label(spec: Spec, name: str, lang: Lang) -> str:
+    """A fact's or quantity's name for people, in their language."""
+    entry = spec.vocabulary.entries.get(name)
+    return name if entry is None else entry.label(lang)
+
+
+def named_quantities(result: Result) -> set[str]:
+    """The facts and quantities the property names (without their case)."""
+    return {name.rpartition(".")[2] for name in result.prop.names}
+
+
+def timeline(spec: Spec, outcome: Outcome, mentioned: set[str], lang: Lang) -> list[tuple[date, str]]:
+    """The dated events of one case, sorted by date, each with its article."""
+    events: list[tuple[date, int, str]] = []
+    for order, item in enumerate(spec.document.report.timeline):
+        if not item.always and item.name not in mentioned:
+            continue
+        value = outcome.value(item.name)
+        if not isinstance(value, date):
+            continue
+        entry = spec.vocabulary.entries[item.name]
+        events.append((value, order, f"{entry.label(lang)}（{spec.heading(entry.article)}）"))
+    return [(day, text) for day, _, text in sorted(events)]
+
+
+def figures(spec: Spec, outcome: Outcome, mentioned: set[str], lang: Lang) -> list[str]:
+    """The undated quantities the property speaks of, as people write them."""
+    entries = spec.vocabulary.entries
+    order = list(entries)
+    lines = []
+    for name in sorted(mentioned, key=order.index):
+        entry = entries[name]
+        if entry.type.kind == "date" or entry.type.is_set or entry.kind == "constant":
+            continue
+        shown = for_people(outcome.value(name), entry.type.kind, lang)
+        lines.append(f"{entry.label(lang)}: {shown}（{spec.heading(entry.article)}）")
+    return lines
+
+
+def headline(spec: Spec, outcome: Outcome, lang: Lang) -> str:
+    """The facts told first of every case ([report] headline)."""
+    entries = spec.vocabulary.entries
+    parts = []
+    for name in spec.document.report.headline:
+        entry = entries[name]
+        parts.append(f"{entry.label(lang)} {for_people(outcome.value(name), entry.type.kind, lang)}")
+    return ", ".join(parts)
+
+
+def case_name(name: str, lang: Lang) -> str:
+    """契約者 / 契約者a (Customer / Customer a)."""
+    base = "契約者" if lang == "ja" else "Customer"
+    if not name:
+        return base
+    return f"{base}{name}" if lang == "ja" else f"{base} {name}"
+
+
+def story(spec: Spec, result: Result, lang: Lang = "ja") -> list[str]:
+    """A counterexample as a short dated story, one line per event or figure."""
+    if result.evidence is not None:
+        return list(result.evidence.story[lang])
+    if result.counterexample is None:
+        return []
+    mentioned = named_quantities(result)
+    lines: list[str] = []
+    for name, outcome in sorted(result.counterexample.outcomes.items()):
+        lines.append(f"{case_name(name, lang)}: {headline(spec, outcome, lang)}")
+        for day, text in timeline(spec, outcome, mentioned, lang):
+            lines.append(f"  {for_people(day, 'date', lang)}  {text}")
+        lines += [f"  {line}" for line in figures(spec, outcome, mentioned, lang)]
+    prop = result.prop
+    if prop.assume_text.strip() != "true":
+        lines.append(("前提: " if lang == "ja" else "assuming: ") + _one_line(prop.assume_text))
+    verdict = " は成り立たない" if lang == "ja" else " does not hold"
+    lines.append(("主張: " if lang == "ja" else "claim: ") + _one_line(prop.assert_text) + verdict)
+    return lines
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())

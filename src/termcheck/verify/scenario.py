@@ -1,0 +1,329 @@
+"""Prove or refute a property about cases; make the counterexample readable; replay it.
+
+For a property P with assumption A and assertion G over the cases' domain D (each
+fact's type and bounds, the model's relations, where every quantity has a value):
+
+1. vacuity: is D ∧ A satisfiable? If not, P is `vacuous` (never a pass);
+2. proof: is D ∧ A ∧ ¬G satisfiable? unsat: `proved`; sat: `violated`, with a model;
+3. the model is made readable (:mod:`termcheck.verify.witness`) and replayed: through
+   the model's concrete meaning, quantity by quantity, and through the model's
+   implementation. If either does not reproduce it, the result is `divergent`: an error
+   in the model or the implementation, never a pass.
+
+`unknown` or an exhausted resource limit gives `inconclusive`, with Z3's reason.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from itertools import product
+from typing import Any
+
+import z3
+
+from termcheck.errors import ScenarioError
+from termcheck.language.evaluate import eval_concrete
+from termcheck.model.spec import Spec
+from termcheck.semantics.case import Outcome, evaluate
+from termcheck.smt import solving
+from termcheck.smt.compile import Compiler
+from termcheck.smt.encoding import SymbolicCase, constants, context, encode, facts_of, value_of
+from termcheck.verify import implementation
+from termcheck.verify.properties import Property
+from termcheck.verify.registry import Registry
+from termcheck.verify.results import Counterexample, Options, Result, Status
+from termcheck.verify.witness import readable
+
+Encodings = dict[tuple[str, tuple[tuple[str, str], ...]], SymbolicCase]
+
+
+def check_all(
+    spec: Spec, properties: list[Property], options: Options, registry: Registry
+) -> Iterator[Result]:
+    solving.seed_globally()
+    encodings: Encodings = {}
+    for prop in properties:
+        if prop.kind != "scenario":
+            assert prop.check is not None  # the loader insists on it
+            yield registry.runner(prop.kind, prop.check)(spec, prop, options.rlimit)
+            continue
+        if prop.every_reading:
+            yield check_every_reading(spec, prop, options, encodings)
+            continue
+        chosen = reading_choice(spec, prop, options.readings)
+        result = check_property(spec, prop, chosen, options, encodings)
+        if options.all_readings:
+            result.other_readings = [
+                check_property(spec, prop, other, options, encodings)
+                for other in reading_variants(spec, prop)
+                if other != chosen
+            ]
+        yield result
+
+
+def check_every_reading(
+    spec: Spec, prop: Property, options: Options, encodings: Encodings
+) -> Result:
+    """A property claimed whatever the reading: checked under each combination of the
+    readings it leaves open; the first that is not proved is the result."""
+    variants = reading_variants(spec, prop)
+    results = [check_property(spec, prop, chosen, options, encodings) for chosen in variants]
+    shown = next((r for r in results if r.status is not Status.PROVED), results[0])
+    shown.other_readings = [r for r in results if r is not shown]
+    if shown.status is Status.PROVED:
+        names = ", ".join(open_readings(spec, prop))
+        shown.detail = f"proved under each of the {len(results)} readings of {names}"
+        shown.readings = {}
+    return shown
+
+
+# --- Readings ----------------------------------------------------------------------------------
+
+
+def open_readings(spec: Spec, prop: Property) -> list[str]:
+    """The quantities with readings the property depends on and leaves open (it fixes
+    none of them for every case): those --all-readings varies."""
+    entries = spec.vocabulary.entries
+    depends: set[str] = set()
+    for name in prop.names:
+        entry = entries.get(name.rpartition(".")[2])
+        if entry is not None:
+            depends |= entry.depends_on_readings
+    fixed_everywhere = set.intersection(
+        *(set(prop.pinned.get(case, {})) for case in prop.case_names)
+    )
+    return sorted(depends - fixed_everywhere)
+
+
+def reading_choice(spec: Spec, prop: Property, overrides: Mapping[str, str]) -> dict[str, str]:
+    entries = spec.vocabulary.entries
+    return {name: overrides.get(name, entries[name].adopted) for name in open_readings(spec, prop)}
+
+
+def reading_variants(spec: Spec, prop: Property) -> list[dict[str, str]]:
+    names = open_readings(spec, prop)
+    entries = spec.vocabulary.entries
+    offered = [list(entries[name].formulas) for name in names]
+    return [dict(zip(names, values, strict=True)) for values in product(*offered)]
+
+
+# --- One property ------------------------------------------------------------------------------
+
+
+def case_readings(prop: Property, case: str, chosen: Mapping[str, str]) -> dict[str, str]:
+    """The readings a case is compiled under: the property's own pins, then the choice."""
+    return {**chosen, **prop.pinned.get(case, {})}
+
+
+def encoding(
+    spec: Spec, prefix: str, readings: Mapping[str, str], cache: Encodings
+) -> SymbolicCase:
+    # An encoding depends only on the model, the case's name and its readings.
+    key = (prefix, tuple(sorted(readings.items())))
+    if key not in cache:
+        cache[key] = encode(spec.vocabulary, prefix, readings)
+    return cache[key]
+
+
+@dataclass
+class Problem:
+    """A property's encoding: its cases, their constraints, assumption and assertion."""
+
+    spec: Spec
+    prop: Property
+    cases: dict[str, SymbolicCase]
+    assume: Any
+    assertion: Any
+    conditions: list[Any]
+
+    def looked_at(self) -> dict[str, frozenset[str]]:
+        """The facts each case's part of the property depends on."""
+        return {case: self._facts(case, transitive=True) for case in self.cases}
+
+    def named(self) -> dict[str, frozenset[str]]:
+        """The facts each case's part of the property names itself."""
+        return {case: self._facts(case, transitive=False) for case in self.cases}
+
+    def _facts(self, case: str, *, transitive: bool) -> frozenset[str]:
+        entries = self.spec.vocabulary.entries
+        found: set[str] = set()
+        for used in self.prop.names:
+            owner, _, name = used.rpartition(".")
+            entry = entries[name]
+            if owner != case and entry.kind != "constant":
+                continue
+            if transitive:
+                found |= entry.facts
+            elif entry.kind == "fact":
+                found.add(name)
+        return frozenset(found)
+
+    def split(self) -> tuple[list[Any], list[Any]]:
+        """The constraints that bear on the property, and the rest.
+
+        Constraints on variables the property cannot reach are satisfiable on their own
+        (every fact's domain is non-empty), so leaving them out of the proof changes no
+        verdict; they are added back before a counterexample is read, so that it is a
+        complete, possible case.
+        """
+        possible = not self.prop.any_case
+        wanted = constants([self.assume, self.assertion, *self.conditions])
+        pool: list[tuple[Any, frozenset[str]]] = []
+        for sym in self.cases.values():
+            pool += list(zip(sym.constraints(possible), sym.constants_of(possible), strict=True))
+        relevant: list[Any] = list(self.conditions)
+        rest: list[Any] = []
+        taken = [False] * len(pool)
+        grew = True
+        while grew:  # close over constraints that couple two facts
+            grew = False
+            for index, (_, names) in enumerate(pool):
+                if not taken[index] and names & wanted:
+                    taken[index] = True
+                    wanted |= names
+                    grew = True
+        for index, (constraint, _) in enumerate(pool):
+            (relevant if taken[index] else rest).append(constraint)
+        return relevant, rest
+
+
+def problem(spec: Spec, prop: Property, chosen: Mapping[str, str], cache: Encodings) -> Problem:
+    cases = {
+        case: encoding(spec, case or "s", case_readings(prop, case, chosen), cache)
+        for case in prop.case_names
+    }
+    v = spec.vocabulary
+
+    def lookup(name: str) -> object:
+        owner, _, quantity = name.rpartition(".")
+        if owner in cases:
+            return cases[owner][quantity]
+        return next(iter(cases.values()))[quantity]  # a constant, or the one case
+
+    compiler = Compiler(lookup, v.bounds, context(v))
+    assume = compiler.compile(prop.assume)
+    assertion = compiler.compile(prop.assertion)
+    return Problem(spec, prop, cases, assume, assertion, compiler.conditions)
+
+
+def check_property(
+    spec: Spec,
+    prop: Property,
+    chosen: Mapping[str, str],
+    options: Options,
+    cache: Encodings | None = None,
+) -> Result:
+    started = time.perf_counter()
+    found = problem(spec, prop, chosen, cache if cache is not None else {})
+    relevant, rest = found.split()
+    s = solving.solver(options.rlimit)
+    s.add(*relevant)
+    s.add(found.assume)
+    result = Result(prop, dict(chosen), Status.PROVED)
+    vacuity = s.check()
+    if vacuity != z3.sat:
+        result.status = Status.VACUOUS if vacuity == z3.unsat else Status.INCONCLUSIVE
+        result.detail = (
+            "the assumption cannot be met by any case"
+            if vacuity == z3.unsat
+            else f"vacuity check: {s.reason_unknown()}"
+        )
+        return finish(result, s, started)
+    s.add(z3.Not(found.assertion))
+    verdict = s.check()
+    if verdict == z3.unsat:
+        return finish(result, s, started)
+    if verdict == z3.unknown:
+        result.status = Status.INCONCLUSIVE
+        result.detail = s.reason_unknown()
+        return finish(result, s, started)
+    s.add(*rest)
+    if s.check() != z3.sat:
+        result.status = Status.INCONCLUSIVE
+        result.detail = "the counterexample could not be completed: " + s.reason_unknown()
+        return finish(result, s, started)
+    result.status = Status.VIOLATED
+    model = readable(s, spec, found.cases, found.looked_at(), found.named())
+    replay(result, found, model, options)
+    return finish(result, s, started)
+
+
+def finish(result: Result, s: solving.TimedSolver, started: float) -> Result:
+    result.seconds = time.perf_counter() - started
+    result.solver_seconds = s.seconds
+    result.work = s.work
+    return result
+
+
+# --- Replay -------------------------------------------------------------------------------------
+
+
+def replay(result: Result, found: Problem, model: z3.ModelRef, options: Options) -> None:
+    """The counterexample through the model's concrete meaning and its implementation:
+    anything but the same values and the same verdict is `divergent`."""
+    spec = found.spec
+    outcomes: dict[str, Outcome] = {}
+    disagreements: list[str] = []
+    impl = implementation.of_model(spec) if options.implementation else None
+    for name, sym in found.cases.items():
+        facts = facts_of(sym, model, spec.vocabulary)
+        try:
+            outcome = evaluate(
+                spec.vocabulary, facts, sym.readings, possible=not found.prop.any_case
+            )
+        except ScenarioError as exc:
+            result.status = Status.DIVERGENT
+            result.replayed = False
+            result.detail = f"the model's concrete meaning refuses the solver's case: {exc}"
+            return
+        outcomes[name] = outcome
+        disagreements += mismatches(spec, name, sym, model, outcome)
+        if impl is not None:
+            disagreements += implementation.disagreements(spec, impl, outcome, name)
+    result.counterexample = Counterexample(outcomes)
+    holds = replay_property(spec, found.prop, outcomes)
+    assume_holds, assertion_holds = holds
+    result.replayed = assume_holds and not assertion_holds and not disagreements
+    if not result.replayed:
+        result.status = Status.DIVERGENT
+        reasons = list(disagreements)
+        if not assume_holds:
+            reasons.append("the concrete meaning does not meet the assumption")
+        if assertion_holds:
+            reasons.append("the concrete meaning satisfies the assertion")
+        result.detail = "Z3, the concrete meaning and the implementation disagree: " + "; ".join(
+            reasons
+        )
+
+
+def mismatches(spec: Spec, name: str, sym: SymbolicCase, model: z3.ModelRef, outcome: Outcome) -> list[str]:
+    """The quantities on which Z3's model and the concrete meaning disagree, for the case
+    `name` ("" for a single one)."""
+    found = []
+    for entry in spec.vocabulary.quantities:
+        if not outcome.has(entry.id):
+            continue
+        symbolic = value_of(sym, model, spec.vocabulary, entry.id)
+        concrete = outcome.value(entry.id)
+        if symbolic != concrete:
+            where = f"{name}." if name else ""
+            found.append(f"{where}{entry.id}: Z3 {symbolic}, concrete {concrete}")
+    return found
+
+
+def replay_property(spec: Spec, prop: Property, outcomes: Mapping[str, Outcome]) -> tuple[bool, bool]:
+    """A property's assumption and assertion on concrete cases: (assumption holds,
+    assertion holds). Also for regression examples in tests."""
+    first = next(iter(outcomes.values()))
+
+    def lookup(name: str) -> object:
+        owner, _, quantity = name.rpartition(".")
+        return (outcomes[owner] if owner in outcomes else first).value(quantity)
+
+    context = spec.vocabulary.context()
+    return (
+        eval_concrete(prop.assume, lookup, context) is True,
+        eval_concrete(prop.assertion, lookup, context) is True,
+    )
