@@ -42,7 +42,11 @@ def _config() -> dict[str, str]:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return {}
     section = data.get("termcheck", {})
-    return {k: v for k, v in section.items() if isinstance(v, str)} if isinstance(section, dict) else {}
+    return (
+        {k: v for k, v in section.items() if isinstance(v, str)}
+        if isinstance(section, dict)
+        else {}
+    )
 
 
 def default_model_dir() -> Path:

@@ -31,8 +31,8 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from datetime import date
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 import z3
@@ -52,7 +52,7 @@ from termcheck.smt.encoding import SymbolicCase, components, constants, encode, 
 from termcheck.verify.properties import Property
 from termcheck.verify.results import DEFAULT_RLIMIT, Options, Result, Status
 from termcheck.verify.scenario import check_all, mismatches
-from termcheck.verify.witness import readable
+from termcheck.verify.witness import hints, readable
 
 SIZED = ("yen", "int", "date", "month")
 UNDECIDED_STATUSES = (Status.INCONCLUSIVE, Status.DIVERGENT)
@@ -178,13 +178,15 @@ class _Divergent(Exception):
 
 
 def compared_quantities(old: Spec, new: Spec) -> list[str]:
-    """The quantities both versions declare with the same type, in the new one's order."""
+    """The quantities that depend on a customer's facts in both versions, with the same
+    type, in the new one's order. (A constant that changes, such as the minimum term's
+    months, is a changed model element; what it changes for customers shows in the
+    quantities computed from it.)"""
     before = old.vocabulary.entries
     return [
         e.id
-        for e in new.vocabulary.quantities
-        if e.id in before and before[e.id].kind != "fact" and before[e.id].type == e.type
-        and not e.type.is_set
+        for e in new.vocabulary.derived
+        if e.id in before and before[e.id].kind == "derived" and before[e.id].type == e.type
     ]
 
 
@@ -258,8 +260,8 @@ class _Pair:
     def __init__(self, old: Spec, new: Spec) -> None:
         self.old_spec, self.new_spec = old, new
         self.compared = compared_quantities(old, new)
-        self.old = encode(old.vocabulary, "old", {})
-        own = encode(new.vocabulary, "new", {})
+        self.old = encode(old.vocabulary, "old", {}, eager=True)
+        own = encode(new.vocabulary, "new", {}, eager=True)
         before = old.vocabulary.entries
         shared = [
             (mine, theirs)
@@ -300,7 +302,10 @@ class _Pair:
 
     def facts_of(self, name: str) -> tuple[str, ...]:
         """The facts a quantity depends on in either version."""
-        found = self.old_spec.vocabulary.entries[name].facts | self.new_spec.vocabulary.entries[name].facts
+        found = (
+            self.old_spec.vocabulary.entries[name].facts
+            | self.new_spec.vocabulary.entries[name].facts
+        )
         return tuple(sorted(found))
 
 
@@ -381,7 +386,7 @@ def _held_facts(pair: _Pair) -> list[tuple[str, Any, object]]:
     held there, since over every fee the largest difference is only the fee's bound
     times a count."""
     v = pair.old_spec.vocabulary
-    held = []
+    held: list[tuple[str, Any, object]] = []
     for entry in v.facts:
         prefer = v.prefer.get(entry.id)
         if entry.type.kind == "yen" and prefer is not None:
@@ -470,8 +475,11 @@ def _witness(pair: _Pair, constraints: list[Any], rest: list[Any], rlimit: int) 
     s.add(*constraints, *rest)
     cases = {"": pair.old}
     nothing: dict[str, frozenset[str]] = {"": frozenset()}
+    # The version under review speaks first: its preferences (a notice on its deadline),
+    # then the old version's.
+    first = list(hints(pair.new_spec, {"": pair.new}, nothing, nothing, pair.anchor))
     try:
-        model = readable(s, pair.old_spec, cases, nothing, nothing)
+        model = readable(s, pair.old_spec, cases, nothing, nothing, pair.anchor, first)
     except RuntimeError as exc:
         raise _Undecided(f"the customer could not be settled: {exc}") from None
     old_facts = facts_of(pair.old, model, pair.old_spec.vocabulary)
@@ -587,7 +595,8 @@ def _elements_read(
     return [
         e
         for e in elements
-        if e.section in every_case or any(e.path == p or e.path.startswith((f"{p}.", f"{p}[")) for p in prefixes)
+        if e.section in every_case
+        or any(e.path == p or e.path.startswith((f"{p}.", f"{p}[")) for p in prefixes)
     ]
 
 
@@ -642,11 +651,34 @@ def wording_hunks(old_text: str, new_text: str, context: int = 12) -> list[list[
 
 
 def check_version(spec: Spec, properties: list[Property], rlimit: int) -> list[Result]:
-    """Every property of one version, as `termcheck verify` checks it (run in a worker
-    process: it rebuilds its encodings from the spec)."""
+    """Every property of one version, as `termcheck verify` checks it."""
     from termcheck.checks import REGISTRY  # the checks register on import
 
     return list(check_all(spec, properties, Options(rlimit=rlimit), REGISTRY))
+
+
+Job = tuple[str, tuple[str, ...], tuple[str, ...], int]
+
+
+def _job(spec: Spec, properties: list[Property], rlimit: int) -> Job:
+    """What a worker needs to check one version: where the model and the property files
+    are, which properties, and the limit. A worker rebuilds everything from the files."""
+    files = tuple(sorted({str(Path(p.path).resolve()) for p in properties}))
+    return str(spec.directory.resolve()), files, tuple(p.id for p in properties), rlimit
+
+
+def check_version_at(
+    model: str, files: tuple[str, ...], ids: tuple[str, ...], rlimit: int
+) -> list[Result]:
+    """:func:`check_version` in a worker process, from the files."""
+    from termcheck.checks import REGISTRY
+    from termcheck.model.spec import load_spec
+    from termcheck.verify.properties import load_property_file
+
+    spec = load_spec(Path(model))
+    loaded = [p for path in files for p in load_property_file(Path(path), spec, REGISTRY)]
+    wanted = set(ids)
+    return check_version(spec, [p for p in loaded if p.id in wanted], rlimit)
 
 
 class _PropertyChecks:
@@ -672,7 +704,7 @@ class _PropertyChecks:
         try:
             context = multiprocessing.get_context("spawn")  # no Z3 state across a fork
             self.pool = ProcessPoolExecutor(max_workers=2, mp_context=context)
-            self.futures = [self.pool.submit(check_version, *job) for job in self.jobs]
+            self.futures = [self.pool.submit(check_version_at, *_job(*job)) for job in self.jobs]
         except (OSError, NotImplementedError):  # no semaphores or processes here
             self.close()
 

@@ -39,8 +39,6 @@ from pydantic import BaseModel, ValidationError
 
 from termcheck.analyses.formula_mutations import mutations as formula_mutations
 from termcheck.errors import InputError, TermcheckError
-from termcheck.language.parse import parse
-from termcheck.errors import Position
 from termcheck.model.schema import ModelDocument
 from termcheck.model.spec import Spec
 from termcheck.verify.properties import Property
@@ -343,11 +341,7 @@ def observers(spec: Spec, properties: list[Property], mutation: Mutation) -> lis
         return [p for p in properties if p.kind != "scenario"]
     if mutation.quantity is None:  # a relation: every case rests on it
         return list(properties)
-    return [
-        p
-        for p in properties
-        if p.kind != "scenario" or mutation.quantity in reached(spec, p)
-    ]
+    return [p for p in properties if p.kind != "scenario" or mutation.quantity in reached(spec, p)]
 
 
 # --- Judging a mutant ----------------------------------------------------------------------
@@ -402,8 +396,9 @@ def judge(
 def _reload(mutant: Spec, properties: list[Property], registry: Registry) -> list[Property]:
     """The properties type-checked against the mutant: a constant the mutant changes may
     stand where the language needs a number known before solving."""
-    from termcheck.verify.properties import load_property_file
     from pathlib import Path
+
+    from termcheck.verify.properties import load_property_file
 
     by_file: dict[str, list[Property]] = {}
     for path in sorted({p.path for p in properties}):

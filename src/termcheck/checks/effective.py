@@ -293,7 +293,6 @@ def _verdict(run: Run, reports: list[_QuoteReport]) -> Result:
     replayed = None if status is not Status.VIOLATED else True
     result = run.finish(status, evidence=shown, replayed=replayed, detail=detail)
     result.solver_seconds += sum(r.solver_seconds for r in results)
-    result.work += sum(r.work for r in results)
     return result
 
 

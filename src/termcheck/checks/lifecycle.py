@@ -194,7 +194,11 @@ class Machine:
                 continue
             loc = ("lifecycle", "transitions", i, "choice")
             on = self.formula((*loc, "on"), t.choice.on, DATE)
-            month = None if t.choice.month is None else self.formula((*loc, "month"), t.choice.month, MONTH)
+            month = (
+                None
+                if t.choice.month is None
+                else self.formula((*loc, "month"), t.choice.month, MONTH)
+            )
             found[t.event] = (on, month)
         return found
 
@@ -301,7 +305,9 @@ def step(m: Machine, contract: Contract, event: Event) -> Contract:
     if contract.state not in transition.source:
         raise Refused(f"{event.name} is not possible in state {contract.state}", transition.article)
     if not guard_holds(m, transition, contract, event):
-        raise Refused(f"{event.name}: its guard {transition.guard} does not hold", transition.article)
+        raise Refused(
+            f"{event.name}: its guard {transition.guard} does not hold", transition.article
+        )
     return _effect(m, transition, contract, event)
 
 
@@ -587,7 +593,9 @@ class Symbolic:
             noticed=z3.Or(c.noticed, noticed),
             notice_on=symcal.select_date(noticed, e.on, c.notice_on),
             named_month=symcal.select_month(noticed, e.month, c.named_month),
-            termination_month=symcal.select_month(z3.Or(noticed, moved), e.month, c.termination_month),
+            termination_month=symcal.select_month(
+                z3.Or(noticed, moved), e.month, c.termination_month
+            ),
             demanded=z3.Or(c.demanded, demanded),
             demand_on=symcal.select_date(demanded, e.on, c.demand_on),
             ended=z3.Or(c.ended, ended),

@@ -449,7 +449,11 @@ def _penalty_consequences(m: Machine, p: Params) -> Context:
         elif t.ground in charged:
             verdict_ja, verdict_en, owed = f"違約金あり（{where}）", f"penalty ({where})", True
         else:
-            verdict_ja, verdict_en, owed = f"違約金なし（{where}に挙げられない）", "no penalty", False
+            verdict_ja, verdict_en, owed = (
+                f"違約金なし（{where}に挙げられない）",
+                "no penalty",
+                False,
+            )
         ground = t.ground or "—"
         ja.append(f"  {t.ja}（{heading(m, t.article)}）: 事由 {ground} → {verdict_ja}")
         en.append(f"  {t.en} ({heading(m, t.article)}): ground {ground} → {verdict_en}")
@@ -471,9 +475,7 @@ def _penalty_scope(m: Machine, p: Params) -> str | None:
 # No withdrawal after applying (each [[lifecycle.forbidden]] entry).
 
 
-def _not_forbidden(
-    m: Machine, p: Params, c: Contract, e: Event | None, _: Contract | None
-) -> bool:
+def _not_forbidden(m: Machine, p: Params, c: Contract, e: Event | None, _: Contract | None) -> bool:
     t = _transition(m, e)
     return t is None or not any(
         f.state == c.state and f.actor == t.actor for f in m.lifecycle.forbidden
@@ -570,18 +572,14 @@ def _on_ground(ground: str) -> Callable[[LifecycleTransition], bool]:
     return lambda t: t.effect == "end" and t.ground == ground
 
 
-def _after_demand(
-    m: Machine, p: Params, c: Contract, e: Event | None, _: Contract | None
-) -> bool:
+def _after_demand(m: Machine, p: Params, c: Contract, e: Event | None, _: Contract | None) -> bool:
     t = _transition(m, e)
     if t is None or e is None or not _on_ground(p.value("ground"))(t):
         return True
     return c.demand_on is not None and c.demand_on < e.on
 
 
-def _sym_after_demand(
-    z: Symbolic, p: Params, c: SymContract, e: SymEvent | None, _: Any
-) -> Z3Bool:
+def _sym_after_demand(z: Symbolic, p: Params, c: SymContract, e: SymEvent | None, _: Any) -> Z3Bool:
     assert e is not None
     return z3.Implies(
         z.events_where(e, _on_ground(p.value("ground"))), z3.And(c.demanded, c.demand_on < e.on)

@@ -26,11 +26,11 @@ from typing import Any, Literal
 import z3
 
 from termcheck.checks._registry import REGISTRY
-from termcheck.verify.results import Result, Status
-from termcheck.verify.properties import Property
+from termcheck.checks.structural import Run, Undecided, evidence
 from termcheck.model.schema import EVERY_TOPIC, DocumentInfo
 from termcheck.model.spec import Spec
-from termcheck.checks.structural import Run, Undecided, evidence
+from termcheck.verify.properties import Property
+from termcheck.verify.results import Result, Status
 
 GroupKind = Literal["same-rank", "parts"]
 

@@ -1,7 +1,8 @@
 """A price list: which applications the company accepts, as constraints.
 
 An application orders items of the list in some quantity each (0: not ordered). model.toml
-[price_list] records the rows as written and the one rule of its note on what may not be ordered alone; from them:
+[price_list] records the rows as written and the one rule of its note on what may not be
+ordered alone; from them:
 
 - an item with a minimum number of IDs (`minimum_ids`, from its remark) is ordered for
   at least that many; an item without one has no minimum, one unit will do;
@@ -24,11 +25,11 @@ from typing import Any
 import z3
 
 from termcheck.checks._registry import REGISTRY
-from termcheck.verify.results import Evidence, Result, Status
-from termcheck.verify.properties import Property
+from termcheck.checks.structural import Run, Undecided, evidence
 from termcheck.model.schema import PriceItem, PriceList
 from termcheck.model.spec import Spec
-from termcheck.checks.structural import Run, Undecided, evidence
+from termcheck.verify.properties import Property
+from termcheck.verify.results import Evidence, Result, Status
 
 Application = dict[str, int]  # item id -> quantity (IDs, or units for an item without minimum)
 

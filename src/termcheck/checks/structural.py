@@ -25,7 +25,6 @@ from termcheck.verify.properties import Property
 from termcheck.verify.results import Evidence, Result, Status
 
 
-
 class Undecided(Exception):
     """Z3 answered `unknown` (or ran out of its resource limit): the check cannot decide."""
 
@@ -43,6 +42,7 @@ class Run:
     rlimit: int
     solver: TimedSolver = field(init=False)
     started: float = field(init=False, default_factory=time.perf_counter)
+    work: int = field(init=False, default_factory=solving.work_done)
     others: list[TimedSolver] = field(init=False, default_factory=list)
 
     def __post_init__(self) -> None:
@@ -77,11 +77,8 @@ class Run:
         result = Result(self.prop, {}, status, evidence=evidence, replayed=replayed)
         result.detail = detail
         result.seconds = time.perf_counter() - self.started
-        result.solver_seconds = self.solver.seconds
-        result.work = self.solver.work
-        for other in self.others:
-            result.solver_seconds += other.seconds
-            result.work += other.work
+        result.solver_seconds = self.solver.seconds + sum(other.seconds for other in self.others)
+        result.work = solving.work_done() - self.work
         return result
 
     def undecided(self, reason: str) -> Result:

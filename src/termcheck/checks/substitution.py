@@ -44,11 +44,11 @@ from dataclasses import dataclass
 from itertools import permutations, product
 
 from termcheck.checks._registry import REGISTRY
-from termcheck.verify.results import Evidence, Result, Status
-from termcheck.verify.properties import Property
+from termcheck.checks.structural import Run, evidence
 from termcheck.model.schema import SubstitutionRow
 from termcheck.model.spec import Spec
-from termcheck.checks.structural import Run, evidence
+from termcheck.verify.properties import Property
+from termcheck.verify.results import Evidence, Result, Status
 
 
 @dataclass(frozen=True)

@@ -140,8 +140,10 @@ def reading_overrides(spec: Spec, values: list[str]) -> dict[str, str]:
                 fail(f"--reading: write QUANTITY=READING, one of: {listing or 'none'}")
             name, option = owners[0], value
         if name not in with_readings:
-            fail(f"--reading: {name!r} has no readings; the quantities with readings: {listing or 'none'}")
+            offered = listing or "none"
+            fail(f"--reading: {name!r} has no readings; the quantities with readings: {offered}")
         if option not in with_readings[name]:
-            fail(f"--reading: {option!r} is not a reading of {name}: {'|'.join(with_readings[name])}")
+            options = "|".join(with_readings[name])
+            fail(f"--reading: {option!r} is not a reading of {name}: {options}")
         chosen[name] = option
     return chosen

@@ -11,9 +11,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from termcheck.model.articles import load_articles
 from termcheck.cli._common import app, fail
 from termcheck.errors import InputError
+from termcheck.model.articles import load_articles
 from termcheck.paths import default_model_dir, display
 
 

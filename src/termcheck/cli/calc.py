@@ -60,7 +60,9 @@ def calc(
         flag = f"--{flag_of(exc.field)}" if exc.field else "input"
         fail(f"{flag}: {exc.detail}")
     if as_json:
-        typer.echo(json.dumps(calc_json(spec, outcome), ensure_ascii=False, indent=2, sort_keys=True))
+        typer.echo(
+            json.dumps(calc_json(spec, outcome), ensure_ascii=False, indent=2, sort_keys=True)
+        )
     else:
         print_calc(spec, outcome)
 
@@ -113,7 +115,9 @@ def _parse(spec: Spec, entry: Entry, flag: str, text: str) -> object:
 
 
 def calc_json(spec: Spec, outcome: Outcome) -> dict[str, object]:
-    facts = {e.id: for_json(outcome.value(e.id)) for e in spec.vocabulary.facts if outcome.has(e.id)}
+    facts = {
+        e.id: for_json(outcome.value(e.id)) for e in spec.vocabulary.facts if outcome.has(e.id)
+    }
     values: dict[str, object] = {
         e.id: for_json(outcome.value(e.id)) for e in spec.vocabulary.quantities if outcome.has(e.id)
     }
@@ -126,7 +130,9 @@ def print_calc(spec: Spec, outcome: Outcome) -> None:
     console = Console(highlight=False)
     v = spec.vocabulary
     given = ", ".join(
-        f"{e.ja} {for_people(outcome.value(e.id), e.type.kind)}" for e in v.facts if outcome.has(e.id)
+        f"{e.ja} {for_people(outcome.value(e.id), e.type.kind)}"
+        for e in v.facts
+        if outcome.has(e.id)
     )
     chosen = ", ".join(f"{name} {option}" for name, option in sorted(outcome.readings.items()))
     console.print(f"{spec.document.terms.title}（{spec.document.terms.version}版）: {given}")
@@ -144,4 +150,3 @@ def print_calc(spec: Spec, outcome: Outcome) -> None:
             spec.heading(entry.article),
         )
     console.print(table)
-

@@ -18,9 +18,8 @@ from termcheck.cli._common import (
     load_props,
 )
 from termcheck.model.coverage import Coverage, Row, Status, as_json, coverage, matrix_rows
-from termcheck.errors import InputError
-from termcheck.paths import display
 from termcheck.model.spec import Spec
+from termcheck.paths import display
 
 FORMATS = ("text", "json", "markdown")
 STATUS_STYLE = {

@@ -536,7 +536,6 @@ class _Report:
             lines.append(f"- {side}: {where} {entry['kind']}; rests on it: {rests}")
         return lines
 
-
     # -- words
 
     def label(self, name: str, lang: Lang) -> str:

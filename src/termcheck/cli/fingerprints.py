@@ -18,12 +18,12 @@ from termcheck.cli._common import (
     load_model,
     load_props,
 )
-from termcheck.model.drift import Drift, current_fingerprints, find_drift, update
 from termcheck.errors import InputError
-from termcheck.paths import display
-from termcheck.verify.properties import Property
-from termcheck.report.document import document, to_json
+from termcheck.model.drift import Drift, current_fingerprints, find_drift, update
 from termcheck.model.spec import Spec
+from termcheck.paths import display
+from termcheck.report.document import document, to_json
+from termcheck.verify.properties import Property
 
 EXIT_DRIFT = 1
 

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from termcheck.analyses import mutate as mutation_testing
@@ -84,18 +85,21 @@ def print_mutants(results: list[MutantResult]) -> None:
     for result in results:
         verdict = result.verdict
         style = VERDICT_STYLE[verdict] if result.explained else "bold red"
-        table.add_row(result.mutation.id, f"[{style}]{verdict.value}[/]", _killer(result))
+        table.add_row(
+            escape(result.mutation.id), f"[{style}]{verdict.value}[/]", escape(_killer(result))
+        )
     console.print(table)
     for result in results:
         if result.verdict is Verdict.SURVIVED:
             console.print()
-            console.print(f"[bold]{result.mutation.id}[/] survives every property")
+            console.print(f"[bold]{escape(result.mutation.id)}[/] survives every property")
             why = result.mutation.why
             console.print(
-                f"  why: {why}"
+                f"  why: {escape(why)}"
                 if why
                 else "  [bold red]unexplained: add a property, or argue it equivalent in "
-                "[[equivalent_mutants]][/]"
+                + escape("[[equivalent_mutants]]")
+                + "[/]"
             )
     counts = mutation_testing.summary(results)
     console.print()

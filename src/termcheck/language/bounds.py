@@ -124,7 +124,7 @@ class Bounds:
             divisor = static_int(node.right)
             if node.op == "//":
                 return Interval(left.low // divisor, left.high // divisor)
-            if 0 <= left.low and left.high < divisor:
+            if left.low >= 0 and left.high < divisor:
                 return left
             return Interval(0, divisor - 1)
         right = self.need(node.right)

@@ -174,7 +174,9 @@ class _Concrete:
                 return not self.eval(operand)
             case Arith(op=op, left=left, right=right):
                 divisor = op in ("//", "%")
-                return _arith(op, self.eval(left), static_int(right) if divisor else self.eval(right))
+                return _arith(
+                    op, self.eval(left), static_int(right) if divisor else self.eval(right)
+                )
             case Logic(op=op, left=left, right=right):
                 return self.logic(op, left, right)
             case Compare(op=op, left=left, right=right):

@@ -445,5 +445,3 @@ class _Parser:
         if token.text in ("then", "else"):
             return f"`{token.text}` without an `if`: write `if condition then x else y`"
         return f"expected a value, found {token.describe()}"
-
-

@@ -30,7 +30,6 @@ from termcheck.language.ast import (
     SetLit,
     StrLit,
     annotate,
-    literal_int,
     set_static,
 )
 from termcheck.language.parse import position
@@ -195,9 +194,9 @@ class _Checker:
                 inner = self.static_int(operand)
                 return None if inner is None else -inner
             case Name(name=name):
-                value = self.scope.constants.get(name)
-                if isinstance(value, int) and not isinstance(value, bool):
-                    return value
+                constant = self.scope.constants.get(name)
+                if isinstance(constant, int) and not isinstance(constant, bool):
+                    return constant
                 return None
             case Arith(op=op, left=left, right=right):
                 a, b = self.static_int(left), self.static_int(right)
@@ -462,7 +461,9 @@ class _Checker:
             return BOOL
         got = self.visit(node.element)
         if got != element:
-            raise self.error(f"only a {element} can be in a {found}, not {_name(got)}", node.element)
+            raise self.error(
+                f"only a {element} can be in a {found}, not {_name(got)}", node.element
+            )
         return BOOL
 
     def enum_element(self, element: Expr) -> Type:
@@ -642,9 +643,7 @@ class _Checker:
         found = [self.visit(arg) for arg in node.args]
         for arg, got in zip(node.args, found, strict=True):
             if got is not None and not got.is_ordered:
-                raise self.error(
-                    f"{node.function} takes int, yen, date or month, not {got}", arg
-                )
+                raise self.error(f"{node.function} takes int, yen, date or month, not {got}", arg)
         known = [t for t in found if t is not None]
         common = known[0] if known else None
         for arg, got in zip(node.args, found, strict=True):

@@ -16,8 +16,8 @@ from enum import StrEnum
 from typing import Any
 
 from termcheck.model.articles import Article
-from termcheck.verify.properties import Property
 from termcheck.model.spec import Spec
+from termcheck.verify.properties import Property
 
 # Tables of model.toml that record the review rather than read the terms: their
 # `article` values are not something the model rests on.

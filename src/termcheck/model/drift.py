@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from termcheck.model.coverage import model_citations, not_modelled_citations, property_citations
 from termcheck.errors import InputError, Position
 from termcheck.files import write_atomic
-from termcheck.verify.properties import Property
+from termcheck.model.coverage import model_citations, not_modelled_citations, property_citations
 from termcheck.model.schema import Fingerprints
 from termcheck.model.spec import MODEL_FILE, Spec
+from termcheck.verify.properties import Property
 
 TABLE = "fingerprints"
 

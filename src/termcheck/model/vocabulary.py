@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Literal
 
 from termcheck.errors import InputError, Position
-from termcheck.language.ast import Expr, names_used
+from termcheck.language.ast import Call, Expr, names_used, nodes
+from termcheck.language.functions import FUNCTIONS
 from termcheck.language.bounds import Bounds, Interval, horizon_months
 from termcheck.language.evaluate import Context, EvaluationError, eval_concrete
 from termcheck.language.parse import parse
@@ -66,6 +67,7 @@ class Entry:
     topic: str | None = None
     optional: bool = False
     loc: Loc = ()
+    business_days: bool = False  # its formulas count business days, however indirectly
 
     @property
     def article(self) -> str:
@@ -394,6 +396,11 @@ class _Builder:
             uses |= names_used(expr)
         used = [self.entries[n] for n in sorted(uses)]
         facts = frozenset().union(*(e.facts for e in used)) if used else frozenset()
+        business = any(e.business_days for e in used) or any(
+            isinstance(node, Call) and FUNCTIONS[node.function].business_days
+            for expr in entry_formulas(forms)
+            for node in nodes(expr)
+        )
         has_readings = quantity.readings is not None
         readings = frozenset({name} if has_readings else set()).union(
             *(e.depends_on_readings for e in used)
@@ -419,6 +426,7 @@ class _Builder:
             phrase=quantity.phrase,
             topic=quantity.topic,
             loc=("quantities", name),
+            business_days=business,
         )
         self.entries[name] = entry
         # Bounds need the entry in place (a formula's names are looked up through it).
@@ -524,17 +532,25 @@ class _Builder:
             if v.entries[item.name].type.kind != "date":
                 raise self.error((*loc, "name"), f"{item.name!r} is not a date")
             if item.when is not None:
-                found[("timeline", i)] = {"when": self.formula(scope, (*loc, "when"), item.when, BOOL).expr}
+                found[("timeline", i)] = {
+                    "when": self.formula(scope, (*loc, "when"), item.when, BOOL).expr
+                }
             if item.note is not None:
                 self.known(v, (*loc, "note"), item.note)
         marks = v.scope(extra={THIS_MONTH: MONTH})
         rules = found.setdefault(("marks",), {})
         for i, rule in enumerate(report.marks):
-            rules[str(i)] = self.formula(marks, ("report", "marks", i, "when"), rule.when, BOOL).expr
+            rules[str(i)] = self.formula(
+                marks, ("report", "marks", i, "when"), rule.when, BOOL
+            ).expr
 
     def known(self, v: Vocabulary, loc: Loc, name: str) -> None:
         if name not in v.entries:
             raise self.error(loc, f"{name!r} is not a fact or quantity of the model")
+
+
+def entry_formulas(forms: dict[str, tuple[Expr, Loc, Position]]) -> list[Expr]:
+    return [expr for expr, _, _ in forms.values()]
 
 
 def _with_bounds(entry: Entry, bounds: Interval) -> Entry:
@@ -568,4 +584,3 @@ def _formulas(quantity: Quantity, loc: Loc, builder: _Builder) -> list[tuple[str
         (option, reading.formula, (*loc, "readings", option, "formula"))
         for option, reading in quantity.readings.items()
     ]
-

@@ -16,9 +16,9 @@ from typing import Any, cast
 
 from termcheck.errors import InputError
 from termcheck.files import write_atomic
-from termcheck.report.present import Lang
 from termcheck.render import html, junit, markdown, sarif
 from termcheck.report.document import to_json
+from termcheck.report.present import Lang
 
 __all__ = [
     "FORMATS",

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from termcheck.report.present import Lang, for_people, from_json
 from termcheck.render.words import MARKS, customer_name, months, paren
+from termcheck.report.present import Lang, for_people, from_json
 
 Doc = dict[str, Any]
 Entry = dict[str, Any]
@@ -115,7 +115,11 @@ def facts(doc: Doc, customer: Customer, lang: Lang) -> list[str]:
     parts = []
     for name in told["headline"]:
         shown = written(doc, customer, name, lang)
-        parts.append(f"{label(doc, name, lang)}: {shown}" if kind(doc, name) == "enum" else f"{label(doc, name, lang)} {shown}")
+        parts.append(
+            f"{label(doc, name, lang)}: {shown}"
+            if kind(doc, name) == "enum"
+            else f"{label(doc, name, lang)} {shown}"
+        )
     lines = [separator.join(parts)] if parts else []
     for charge in told["charges"]:
         lines.append(_charge(doc, charge, lang))
@@ -160,7 +164,9 @@ def figures(doc: Doc, entry: Entry, customer: Customer, lang: Lang) -> list[str]
         ):
             continue
         article = heading(doc, info["article"])
-        lines.append(f"{label(doc, name, lang)}: {written(doc, customer, name, lang)}" + paren(article, lang))
+        lines.append(
+            f"{label(doc, name, lang)}: {written(doc, customer, name, lang)}" + paren(article, lang)
+        )
     return lines
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from html import escape
 
-from termcheck.report.present import Lang
 from termcheck.render.document import (
     Customer,
     Doc,
@@ -44,6 +43,7 @@ from termcheck.render.words import (
     summary_label,
     word,
 )
+from termcheck.report.present import Lang
 
 # Counts that mean trouble when they are not zero: shown in the alarm colour.
 _ALARMS = {"unmet", "inconclusive", "vacuous", "divergent"}

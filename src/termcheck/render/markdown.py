@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 
-from termcheck.report.present import Lang
 from termcheck.render.document import (
     Customer,
     Doc,
@@ -40,6 +39,7 @@ from termcheck.render.words import (
     summary_label,
     word,
 )
+from termcheck.report.present import Lang
 
 # Characters that would turn text from the model or the properties into markup.
 _MARKUP = re.compile(r"([\\*_\[\]<>|#])")

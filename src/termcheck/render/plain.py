@@ -3,10 +3,10 @@ them as text, so the story is told without markup, in Japanese then English."""
 
 from __future__ import annotations
 
-from termcheck.report.present import Lang
 from termcheck.render.document import Doc, Entry, customers, facts, figures, titles, who
 from termcheck.render.timeline import customer_rows, day
 from termcheck.render.words import expect_label, met_label, status_label, word
+from termcheck.report.present import Lang
 
 LANGS: tuple[Lang, Lang] = ("ja", "en")
 

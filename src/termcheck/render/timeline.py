@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from termcheck.report.present import Lang, for_people
 from termcheck.render.document import Customer, Doc, Entry, heading, label
 from termcheck.render.words import paren
+from termcheck.report.present import Lang, for_people
 from termcheck.semantics.calendar import Month, month_of, months_between
 
 # Quiet months are folded from this many in a row: a year of fees takes a few rows.

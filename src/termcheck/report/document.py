@@ -91,7 +91,11 @@ def _entry(spec: Spec, result: Result, *, timings: bool) -> dict[str, Any]:
         "reason": prop.reason.strip() if prop.reason else None,
         "reason_ja": prop.reason_ja.strip() if prop.reason_ja else None,
         "readings": dict(sorted(result.readings.items())),
-        "pinned": {case: dict(sorted(chosen.items())) for case, chosen in sorted(prop.pinned.items()) if chosen},
+        "pinned": {
+            case: dict(sorted(chosen.items()))
+            for case, chosen in sorted(prop.pinned.items())
+            if chosen
+        },
         "counterexample": _counterexample(spec, result),
         "replayed": result.replayed,
         "detail": result.detail or None,
@@ -180,7 +184,11 @@ def told(spec: Spec, outcome: Outcome, mentioned: set[str]) -> dict[str, Any]:
             continue
         holds = "when" not in formulas or _truth(spec, outcome, formulas["when"])
         amount_name = charge.amount.strip()
-        article = spec.vocabulary.entries[amount_name].article if amount_name in spec.vocabulary.entries else ""
+        article = (
+            spec.vocabulary.entries[amount_name].article
+            if amount_name in spec.vocabulary.entries
+            else ""
+        )
         charges.append(
             {
                 "mark": charge.mark if holds else (charge.otherwise or charge.mark),
@@ -297,9 +305,7 @@ def enums(spec: Spec) -> dict[str, dict[str, Any]]:
         info.id: {
             "ja": info.ja,
             "en": info.en,
-            "values": {
-                v.id: {"ja": v.ja, "en": v.en, "article": v.article} for v in info.values
-            },
+            "values": {v.id: {"ja": v.ja, "en": v.en, "article": v.article} for v in info.values},
         }
         for info in spec.document.enums
     }

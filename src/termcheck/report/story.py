@@ -26,7 +26,9 @@ def named_quantities(result: Result) -> set[str]:
     return {name.rpartition(".")[2] for name in result.prop.names}
 
 
-def timeline(spec: Spec, outcome: Outcome, mentioned: set[str], lang: Lang) -> list[tuple[date, str]]:
+def timeline(
+    spec: Spec, outcome: Outcome, mentioned: set[str], lang: Lang
+) -> list[tuple[date, str]]:
     """The dated events of one case, sorted by date, each with its article."""
     events: list[tuple[date, int, str]] = []
     for order, item in enumerate(spec.document.report.timeline):
@@ -60,7 +62,9 @@ def headline(spec: Spec, outcome: Outcome, lang: Lang) -> str:
     parts = []
     for name in spec.document.report.headline:
         entry = entries[name]
-        parts.append(f"{entry.label(lang)} {for_people(outcome.value(name), entry.type.kind, lang)}")
+        parts.append(
+            f"{entry.label(lang)} {for_people(outcome.value(name), entry.type.kind, lang)}"
+        )
     return ", ".join(parts)
 
 

@@ -42,9 +42,7 @@ def is_day_off(cal: BusinessCalendar, day: SDate, years: tuple[int, int]) -> Z3B
         by_day[(off.month, off.day)].append(off.year)
     tests = []
     for (month, day_of_month), in_years in sorted(by_day.items()):
-        spans = [
-            symcal.year_in(day.year, first, last) for first, last in _year_ranges(in_years)
-        ]
+        spans = [symcal.year_in(day.year, first, last) for first, last in _year_ranges(in_years)]
         tests.append(z3.And(day.month == month, day.day == day_of_month, z3.Or(*spans)))
     return z3.Or(*tests) if tests else z3.BoolVal(False)
 

@@ -55,7 +55,7 @@ SymValue = Any  # SDate | SMonth | z3.ArithRef | z3.BoolRef | frozenset[str]
 # A count with at most this many values is multiplied by a case split over them; a wider
 # one is split over its first few values (where contracts live) and multiplied otherwise.
 SPLIT_LIMIT: Final = 400
-WIDE_SPLIT: Final = 36
+WIDE_SPLIT: Final = 12
 
 
 @dataclass(frozen=True)
@@ -227,6 +227,10 @@ class Compiler:
 
 
 def choose(condition: Any, yes: SymValue, no: SymValue) -> SymValue:
+    if z3.is_true(condition):  # known when the term is built: no case split
+        return yes
+    if z3.is_false(condition):
+        return no
     if isinstance(yes, SDate):
         return symcal.select_date(condition, yes, no)
     if isinstance(yes, SMonth):
@@ -301,7 +305,8 @@ def _sum_fees(compiler: Compiler, node: Call) -> Any:
     since = [None if at is None else compiler.compile(at) for at, _ in fees]
     total: Any = z3.IntVal(0)
     for k, (_, fee_node) in enumerate(fees):
-        lower = first if since[k] is None else symcal.max_month(first, since[k])
+        start = since[k]
+        lower = first if start is None else symcal.max_month(first, start)
         later = [s for s in since[k + 1 :] if s is not None]
         upper = last if not later else symcal.min_month(last, _smallest(later).shift(-1))
         count = symcal.months_in(lower, upper)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 import z3
@@ -57,21 +56,53 @@ def variable_name(prefix: str, name: str) -> str:
     return f"{prefix}.{name}" if prefix else name
 
 
-def encode(v: Vocabulary, prefix: str, readings: Mapping[str, str]) -> SymbolicCase:
-    """Fresh facts named `prefix`.<fact>, and every quantity over them under `readings`
-    (a quantity with readings not named there takes its adopted one)."""
-    values: dict[str, SymValue] = {}
+class _Values(dict[str, SymValue]):
+    """A case's values, each quantity compiled when first asked for: a property names a
+    few quantities, and building the terms of the others would cost more than solving.
+    A quantity whose value may not exist (it counts business days) is compiled at once,
+    so that the condition it records is part of the case's domain from the start."""
+
+    def __init__(self, v: Vocabulary, readings: Mapping[str, str], domain: list[Z3Bool]) -> None:
+        super().__init__()
+        self.vocabulary = v
+        self.readings = readings
+        self.domain = domain
+        self.compiler = Compiler(self.__getitem__, v.bounds, context(v))
+
+    def __missing__(self, name: str) -> SymValue:
+        entry = self.vocabulary.entries[name]
+        value = self.compiler.compile(entry.formula(self.readings.get(name)))
+        self[name] = value
+        self._collect()
+        return value
+
+    def _collect(self) -> None:
+        if self.compiler.conditions:
+            self.domain += self.compiler.conditions
+            self.compiler.conditions = []
+
+    def compile(self, expr: Any) -> SymValue:
+        value = self.compiler.compile(expr)
+        self._collect()
+        return value
+
+
+def encode(
+    v: Vocabulary, prefix: str, readings: Mapping[str, str], *, eager: bool = False
+) -> SymbolicCase:
+    """Fresh facts named `prefix`.<fact>, and the quantities over them under `readings`
+    (a quantity with readings not named there takes its adopted one), compiled when
+    first asked for, or all at once with `eager`."""
     domain: list[Z3Bool] = []
+    values = _Values(v, readings, domain)
     for entry in v.facts:
         value, constraints = declare(entry, variable_name(prefix, entry.id), v)
         values[entry.id] = value
         domain += constraints
-    compiler = Compiler(values.__getitem__, v.bounds, context(v))
     for name in v.order:
-        entry = v.entries[name]
-        values[name] = compiler.compile(entry.formula(readings.get(name)))
-    relations = [compiler.compile(relation.expr) for _, relation in v.relations]
-    domain += compiler.conditions
+        if eager or v.entries[name].business_days:
+            _ = values[name]
+    relations = [values.compile(relation.expr) for _, relation in v.relations]
     chosen = {e.id: readings.get(e.id, e.adopted) for e in v.entries.values() if e.adopted}
     return SymbolicCase(prefix, chosen, values, domain, relations)
 
@@ -174,10 +205,12 @@ def value_of(sym: SymbolicCase, model: z3.ModelRef, v: Vocabulary, name: str) ->
     return lower(model, sym[name], v.entries[name].type, context(v))
 
 
-def evaluate_at(v: Vocabulary, facts: Mapping[str, object], readings: Mapping[str, str]) -> dict[str, object]:
+def evaluate_at(
+    v: Vocabulary, facts: Mapping[str, object], readings: Mapping[str, str]
+) -> dict[str, object]:
     """Every quantity of the Z3 encoding at a concrete case: the inputs pinned, Z3
     computes the rest, so this exercises the very terms the checker uses."""
-    sym = encode(v, "x", readings)
+    sym = encode(v, "x", readings, eager=True)
     solver = z3.Solver()
     solver.set("random_seed", 0)
     solver.add(*sym.constraints(), *pin(sym, facts, v))
@@ -185,5 +218,3 @@ def evaluate_at(v: Vocabulary, facts: Mapping[str, object], readings: Mapping[st
         raise ValueError(f"the encoding has no such case: {dict(facts)}")
     model = solver.model()
     return {e.id: value_of(sym, model, v, e.id) for e in v.quantities}
-
-

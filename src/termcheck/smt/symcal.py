@@ -237,6 +237,10 @@ def min_month(a: SMonth, b: SMonth) -> SMonth:
 
 
 def select_date(condition: Z3Bool, then: SDate, otherwise: SDate) -> SDate:
+    if z3.is_true(condition):  # a condition known when the term is built: no case split
+        return then
+    if z3.is_false(condition):
+        return otherwise
     return SDate(
         z3.If(condition, then.year, otherwise.year),
         z3.If(condition, then.month, otherwise.month),
@@ -272,6 +276,10 @@ def _int(model: z3.ModelRef, term: Z3Int) -> int:
 
 
 def select_month(condition: Z3Bool, then: SMonth, otherwise: SMonth) -> SMonth:
+    if z3.is_true(condition):
+        return then
+    if z3.is_false(condition):
+        return otherwise
     return SMonth(
         z3.If(condition, then.year, otherwise.year),
         z3.If(condition, then.month, otherwise.month),
@@ -328,6 +336,8 @@ def period_end(start: SDate, months: int, first_day_counts: bool) -> SDate:
     as calendar.period_end computes it."""
     reckoning = start if first_day_counts else add_days(start, 1)
     from_first = reckoning.month_of.shift(months - 1).last_day
+    if z3.is_int_value(reckoning.day) and reckoning.day.as_long() == 1:
+        return from_first  # reckoned from a 1st known as such (a named reckoning day)
     last_month = reckoning.month_of.shift(months)
     corresponding = SDate(last_month.year, last_month.month, reckoning.day - 1)
     return select_date(

@@ -147,7 +147,10 @@ def load_property_file(path: Path, spec: Spec, registry: Registry) -> list[Prope
             if isinstance(part, str | int) and not (isinstance(part, str) and "[" in part)
         )
         raise source.error(loc, str(first["msg"])) from None
-    return [_build(source, index, entry, spec, registry) for index, entry in enumerate(document.property)]
+    return [
+        _build(source, index, entry, spec, registry)
+        for index, entry in enumerate(document.property)
+    ]
 
 
 def _build(
@@ -171,10 +174,24 @@ def _build(
     cases = tuple(entry.scenarios)
     pinned = _pinned(source, loc, entry, spec, cases)
     present = source.data["property"][index]
-    assume = _expression(source, (*loc, "assume"), entry.assume, f"{entry.id}.assume", spec, cases, "assume" in present)
+    assume = _expression(
+        source,
+        (*loc, "assume"),
+        entry.assume,
+        f"{entry.id}.assume",
+        spec,
+        cases,
+        "assume" in present,
+    )
     assert_text = entry.assertion or "true"
     assertion = _expression(
-        source, (*loc, "assert"), assert_text, f"{entry.id}.assert", spec, cases, "assert" in present
+        source,
+        (*loc, "assert"),
+        assert_text,
+        f"{entry.id}.assert",
+        spec,
+        cases,
+        "assert" in present,
     )
     return Property(
         id=entry.id,
@@ -213,7 +230,9 @@ def _check_kind(source: TomlFile, loc: Loc, entry: _PropertyDocument, registry: 
     kinds = registry.kinds()
     if entry.kind not in kinds:
         listed = ", ".join(["scenario", *kinds])
-        raise source.error((*loc, "kind"), f"{entry.id}: kind {entry.kind!r} is not one of: {listed}")
+        raise source.error(
+            (*loc, "kind"), f"{entry.id}: kind {entry.kind!r} is not one of: {listed}"
+        )
     offered = registry.names(entry.kind)
     if entry.check not in offered:
         listing = ", ".join(offered) or "none yet"
@@ -237,9 +256,7 @@ def _check_kind(source: TomlFile, loc: Loc, entry: _PropertyDocument, registry: 
             )
     missing = [key for key in wanted if key not in entry.params]
     if missing:
-        raise source.error(
-            (*loc, "with"), f"{entry.id}: {entry.check} needs `with.{missing[0]}`"
-        )
+        raise source.error((*loc, "with"), f"{entry.id}: {entry.check} needs `with.{missing[0]}`")
 
 
 def _pinned(
@@ -251,7 +268,9 @@ def _pinned(
     if not cases:
         flat = {k: v for k, v in entry.readings.items() if isinstance(v, str)}
         if len(flat) != len(entry.readings):
-            raise source.error(where, f"{entry.id}: one case: write readings = {{ quantity = \"reading\" }}")
+            raise source.error(
+                where, f'{entry.id}: one case: write readings = {{ quantity = "reading" }}'
+            )
         by_case[""] = flat
     else:
         for case, chosen in entry.readings.items():
@@ -259,7 +278,7 @@ def _pinned(
                 raise source.error(
                     (*where, case),
                     f"{entry.id}: name the readings of each case: readings = "
-                    f"{{ {cases[0]} = {{ quantity = \"reading\" }} }}",
+                    f'{{ {cases[0]} = {{ quantity = "reading" }} }}',
                 )
             by_case[case] = dict(chosen)
     entries = spec.vocabulary.entries
@@ -270,11 +289,14 @@ def _pinned(
             if entry_ is None or not entry_.adopted:
                 offered = ", ".join(e.id for e in spec.vocabulary.with_readings) or "none"
                 raise source.error(
-                    key, f"{entry.id}: {name!r} has no readings (quantities with readings: {offered})"
+                    key,
+                    f"{entry.id}: {name!r} has no readings (quantities with readings: {offered})",
                 )
             if option not in entry_.formulas:
                 listed = ", ".join(sorted(entry_.formulas))
-                raise source.error(key, f"{entry.id}: {option!r} is not a reading of {name}: {listed}")
+                raise source.error(
+                    key, f"{entry.id}: {option!r} is not a reading of {name}: {listed}"
+                )
     return by_case
 
 

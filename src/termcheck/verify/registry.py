@@ -27,7 +27,9 @@ class Registry:
         self._runners: dict[tuple[str, str], Runner] = {}
         self._params: dict[tuple[str, str], tuple[str, ...]] = {}
 
-    def register(self, kind: str, name: str, params: tuple[str, ...] = ()) -> Callable[[Runner], Runner]:
+    def register(
+        self, kind: str, name: str, params: tuple[str, ...] = ()
+    ) -> Callable[[Runner], Runner]:
         def decorate(runner: Runner) -> Runner:
             self._runners[(kind, name)] = runner
             self._params[(kind, name)] = params

@@ -216,6 +216,7 @@ def check_property(
     cache: Encodings | None = None,
 ) -> Result:
     started = time.perf_counter()
+    work = solving.work_done()
     found = problem(spec, prop, chosen, cache if cache is not None else {})
     relevant, rest = found.split()
     s = solving.solver(options.rlimit)
@@ -230,30 +231,30 @@ def check_property(
             if vacuity == z3.unsat
             else f"vacuity check: {s.reason_unknown()}"
         )
-        return finish(result, s, started)
+        return finish(result, s, started, work)
     s.add(z3.Not(found.assertion))
     verdict = s.check()
     if verdict == z3.unsat:
-        return finish(result, s, started)
+        return finish(result, s, started, work)
     if verdict == z3.unknown:
         result.status = Status.INCONCLUSIVE
         result.detail = s.reason_unknown()
-        return finish(result, s, started)
+        return finish(result, s, started, work)
     s.add(*rest)
     if s.check() != z3.sat:
         result.status = Status.INCONCLUSIVE
         result.detail = "the counterexample could not be completed: " + s.reason_unknown()
-        return finish(result, s, started)
+        return finish(result, s, started, work)
     result.status = Status.VIOLATED
     model = readable(s, spec, found.cases, found.looked_at(), found.named())
     replay(result, found, model, options)
-    return finish(result, s, started)
+    return finish(result, s, started, work)
 
 
-def finish(result: Result, s: solving.TimedSolver, started: float) -> Result:
+def finish(result: Result, s: solving.TimedSolver, started: float, work: int) -> Result:
     result.seconds = time.perf_counter() - started
     result.solver_seconds = s.seconds
-    result.work = s.work
+    result.work = solving.work_done() - work
     return result
 
 
@@ -298,7 +299,9 @@ def replay(result: Result, found: Problem, model: z3.ModelRef, options: Options)
         )
 
 
-def mismatches(spec: Spec, name: str, sym: SymbolicCase, model: z3.ModelRef, outcome: Outcome) -> list[str]:
+def mismatches(
+    spec: Spec, name: str, sym: SymbolicCase, model: z3.ModelRef, outcome: Outcome
+) -> list[str]:
     """The quantities on which Z3's model and the concrete meaning disagree, for the case
     `name` ("" for a single one)."""
     found = []
@@ -313,14 +316,16 @@ def mismatches(spec: Spec, name: str, sym: SymbolicCase, model: z3.ModelRef, out
     return found
 
 
-def replay_property(spec: Spec, prop: Property, outcomes: Mapping[str, Outcome]) -> tuple[bool, bool]:
+def replay_property(
+    spec: Spec, prop: Property, outcomes: Mapping[str, Outcome]
+) -> tuple[bool, bool]:
     """A property's assumption and assertion on concrete cases: (assumption holds,
     assertion holds). Also for regression examples in tests."""
     first = next(iter(outcomes.values()))
 
     def lookup(name: str) -> object:
         owner, _, quantity = name.rpartition(".")
-        return (outcomes[owner] if owner in outcomes else first).value(quantity)
+        return outcomes.get(owner, first).value(quantity)
 
     context = spec.vocabulary.context()
     return (

@@ -36,8 +36,8 @@ class Preferences:
     first_year: int
 
 
-def preferences(spec: Spec) -> Preferences:
-    anchor = calendar.parse_date(spec.anchor)
+def preferences(spec: Spec, anchor: date | None = None) -> Preferences:
+    anchor = anchor or calendar.parse_date(spec.anchor)
     years = spec.document.witness.window_years
     return Preferences(anchor, date(anchor.year + years, 12, 31), calendar.HORIZON_FIRST_YEAR)
 
@@ -58,6 +58,7 @@ def hints(
     cases: Mapping[str, SymbolicCase],
     looked_at: Mapping[str, frozenset[str]],
     named: Mapping[str, frozenset[str]],
+    anchor: date | None = None,
 ) -> Iterator[Any]:
     """The preferences for a readable witness, most important first.
 
@@ -66,7 +67,7 @@ def hints(
     does stays free, but near the terms' date.
     """
     v = spec.vocabulary
-    p = preferences(spec)
+    p = preferences(spec, anchor)
     for name, sym in cases.items():
         for entry in v.facts:
             prefer = v.prefer.get(entry.id)
@@ -104,13 +105,16 @@ def readable(
     cases: Mapping[str, SymbolicCase],
     looked_at: Mapping[str, frozenset[str]],
     named: Mapping[str, frozenset[str]],
+    anchor: date | None = None,
+    first: list[Any] | None = None,
 ) -> z3.ModelRef:
     """Steer the witness by the model's preferences, then fix every fact: preferred or
     least for numbers and enumerations, earliest from the anchor for dates and months
-    without a preference, the rest as determined or least."""
+    without a preference, the rest as determined or least. `first`: preferences that
+    come before the model's (a diff prefers the new version's)."""
     v = spec.vocabulary
-    p = preferences(spec)
-    wanted = list(hints(spec, cases, looked_at, named))
+    p = preferences(spec, anchor)
+    wanted = [*(first or []), *hints(spec, cases, looked_at, named, anchor)]
     chosen = choices(spec, cases)
     kept = solving.keep_satisfiable(s, [*wanted, *(equals(t, value) for _, t, value in chosen)])
     for index, (entry, term, _) in enumerate(chosen):

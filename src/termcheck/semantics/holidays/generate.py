@@ -28,14 +28,17 @@ def holidays_of(country: str, first_year: int, last_year: int) -> list[tuple[dat
 def render(country: str, first_year: int, last_year: int) -> str:
     import holidays
 
+    version = getattr(holidays, "__version__", "?")
     lines = [
         f"# {COUNTRIES[country]}: public holidays {first_year}-{last_year}, from python-holidays "
-        f"{holidays.__version__}.",
+        f"{version}.",
         "# Regenerate with: python -m termcheck.semantics.holidays.generate "
         f"{country} {first_year} {last_year}",
         f"years {first_year} {last_year}",
     ]
-    lines += [f"{day.isoformat()} {name}" for day, name in holidays_of(country, first_year, last_year)]
+    lines += [
+        f"{day.isoformat()} {name}" for day, name in holidays_of(country, first_year, last_year)
+    ]
     return "\n".join(lines) + "\n"
 
 
