@@ -20,9 +20,9 @@ from typing import Literal
 
 from termcheck.errors import InputError, Position
 from termcheck.language.ast import Call, Expr, names_used, nodes
-from termcheck.language.functions import FUNCTIONS
 from termcheck.language.bounds import Bounds, Interval, horizon_months
 from termcheck.language.evaluate import Context, EvaluationError, eval_concrete
+from termcheck.language.functions import FUNCTIONS
 from termcheck.language.parse import parse
 from termcheck.language.typecheck import Scope, check
 from termcheck.language.types import BOOL, INT, MONTH, YEN, Type, parse_type

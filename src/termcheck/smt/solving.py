@@ -52,7 +52,8 @@ def work_done() -> int:
     if _PROBE is None:
         _PROBE = z3.Solver()
     stats = _PROBE.statistics()
-    return int(stats.get_key_value("rlimit count")) if "rlimit count" in stats.keys() else 0
+    keys = stats.keys()  # z3's Statistics offers keys() but no `in`
+    return int(stats.get_key_value("rlimit count")) if "rlimit count" in keys else 0
 
 
 def solver(rlimit: int) -> TimedSolver:
