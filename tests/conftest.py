@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-from termcheck.spec import Spec, load_spec
+from termcheck.model.spec import Spec, load_spec
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED_MODEL = ROOT / "model" / "usen-gate02-iij-id"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from termcheck.articles import (
+from termcheck.model.articles import (
     Article,
     article_index,
     fingerprint,

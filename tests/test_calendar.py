@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from termcheck.calendar import (
+from termcheck.semantics.calendar import (
     HORIZON_FIRST_YEAR,
     HORIZON_LAST_YEAR,
     MissingDayError,

@@ -62,9 +62,14 @@ def test_worked_example_as_json(runner: CliRunner) -> None:
         "penalty": 500_000,
         "total_charged": 1_200_000,
         "notice_deadline": "2026-08-31",
-        "notice_timely": None,  # no --notice-arrival
     }
     assert {key: values[key] for key in expected} == expected
+    # No --notice-arrival: whether a notice is timely is not computed at all.
+    assert "notice_timely" not in values
+    assert values["readings"] == {
+        "liability_cap": "paid-last-year",
+        "notice_deadline": "end-of-month",
+    }
     for key in ("billed_months", "remaining_months", "remaining_term_fees", "penalty"):
         assert type(values[key]) is int, key
     assert type(values["total_charged"]) is int
@@ -85,13 +90,13 @@ def test_json_with_reading_and_explicit_model(runner: CliRunner) -> None:
         app,
         [
             *("calc", "--service-start", "2026-03-15", "--monthly-fee", "1,000"),
-            *("--termination-month", "2026-12", "--reading", "clear-months"),
+            *("--termination-month", "2026-12", "--reading", "notice_deadline=clear-months"),
             *("--model", str(SHIPPED), "--json"),
         ],
     )
     assert result.exit_code == 0, result.output
     values = json.loads(result.stdout)
-    assert values["notice_reading"] == "clear-months"
+    assert values["readings"]["notice_deadline"] == "clear-months"
     assert values["notice_deadline"] == "2026-09-30"
     assert values["remaining_months"] == 3
     assert values["penalty"] == 3_000
@@ -111,7 +116,9 @@ BAD_INPUTS = [
     ("fractional fee", _replace(WORKED, "--monthly-fee", "1000.5"), "--monthly-fee"),
     ("unknown ground", [*WORKED, "--ground", "bankruptcy"], "--ground"),
     ("unknown reading", [*WORKED, "--reading", "mid-month"], "--reading"),
-    ("unknown liability reading", [*WORKED, "--liability-reading", "x"], "--liability-reading"),
+    ("unknown reading of a quantity", [*WORKED, "--reading", "liability_cap=x"], "--reading"),
+    ("a fact the model lacks", [*WORKED, "--fee-change-month", "2026-07"], "--fee-change-month"),
+    ("a flag without a value", [*WORKED, "--ground"], "--ground"),
     ("bad arrival", [*WORKED, "--notice-arrival", "2026-9-1"], "--notice-arrival"),
     (
         "termination before start",

@@ -11,10 +11,12 @@ import pytest
 from typer.testing import CliRunner
 
 from termcheck.cli import app
-from termcheck.coverage import Status, coverage, model_citations, parent_id
-from termcheck.properties import Property, load_properties
-from termcheck.spec import NotModelled, Spec
-from termcheck.tomlfile import TomlFile
+from termcheck.model.coverage import Status, coverage, model_citations, parent_id
+from termcheck import load_properties
+from termcheck.verify.properties import Property
+from termcheck.model.schema import NotModelled
+from termcheck.model.spec import Spec
+from termcheck.model.tomlfile import TomlFile
 
 from strategies import with_document
 
@@ -40,7 +42,7 @@ def test_a_cited_provision_lists_its_elements_and_properties(
 ) -> None:
     penalty = row(spec, properties, "9-2")
     assert penalty.status is Status.MODELLED
-    assert "penalty" in penalty.elements
+    assert "quantities.penalty" in penalty.elements
     assert "penalty.nonnegative" in penalty.properties
     assert row(spec, properties, "9").status is Status.PARTIAL  # its paragraphs are cited
     # An item inside a cited paragraph rests on what the paragraph rests on.

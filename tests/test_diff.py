@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import shlex
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -14,12 +13,10 @@ import z3
 from hypothesis import given
 from typer.testing import CliRunner
 
-from termcheck import diff as diff_module
-from termcheck.cli import app
-from termcheck.cli import diff as cli_diff
-from termcheck.cli.diff import document, render
-from termcheck.diff import (
-    READABLE_FEE,
+from strategies import cases
+from termcheck import load_properties
+from termcheck.analyses import diff as diff_module
+from termcheck.analyses.diff import (
     SIZED,
     Change,
     DiffResult,
@@ -31,12 +28,13 @@ from termcheck.diff import (
     element_changes,
     wording_changes,
 )
-from termcheck.properties import load_properties
-from termcheck.rules import Scenario, evaluate
-from termcheck.spec import BillingStart, Spec, load_spec
-from termcheck.vocabulary import DERIVED, Ground, NoticeReading
+from termcheck.cli import app
+from termcheck.cli import diff as cli_diff
+from termcheck.cli.diff import document, render
+from termcheck.model.spec import Spec, load_spec
+from termcheck.semantics.case import evaluate
 
-from strategies import scenarios, with_document
+READABLE_FEE = 100_000  # the shipped model's preferred monthly fee
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "model" / "usen-gate02-iij-id"
@@ -77,12 +75,21 @@ def worked(spec: Spec, revision: Spec) -> DiffResult:
 
 
 def quantity(result: DiffResult, name: str) -> QuantityDiff:
-    return next(q for q in result.quantities if q.quantity.name == name)
+    return next(q for q in result.quantities if q.quantity.id == name)
 
 
 def change(result: DiffResult, name: str, direction: Direction, fee: int | None) -> Change:
     found = quantity(result, name).changes
-    return next(c for c in found if c.direction is direction and c.monthly_fee == fee)
+    held = {} if fee is None else {"monthly_fee": fee}
+    return next(c for c in found if c.direction is direction and c.held == held)
+
+
+def variant(spec: Spec, **formulas: str) -> Spec:
+    """The model with some quantities given other formulas (a one-line revision)."""
+    quantities = dict(spec.document.quantities)
+    for name, formula in formulas.items():
+        quantities[name] = quantities[name].model_copy(update={"formula": formula})
+    return spec.with_document(spec.document.model_copy(update={"quantities": quantities}))
 
 
 # --- The worked example -------------------------------------------------------------------
@@ -111,11 +118,21 @@ def test_the_revision_differs_from_the_shipped_model_only_where_it_says(
     # The worked example is a copy of the shipped model with three revised sentences;
     # a section added to the shipped model must be copied into it too.
     changed = {e.path for e in element_changes(spec, revision)}
+    expected = {
+        "terms.version",
+        "implementation.python",
+        "quantities.minimum_term_months.formula",
+        "quantities.minimum_term_months.phrase",
+        "quantities.penalty_grounds.formula",
+        "quantities.penalty_grounds.phrase",
+        "quantities.notice_months.formula",
+        "quantities.notice_months.phrase",
+        "quantities.notice_deadline.phrase",
+    }
     unexpected = {
         path
         for path in changed
-        if path not in {"terms.version", "minimum_term.months", "penalty.grounds", "notice.months"}
-        and not path.startswith("readings[notice_reading].")
+        if path not in expected and not path.startswith("quantities.notice_deadline.readings.")
     }
     assert not unexpected, (
         f"copy these elements of {SHIPPED.name}/model.toml into {REVISION.name}/model.toml "
@@ -127,8 +144,8 @@ def test_the_revision_differs_from_the_shipped_model_only_where_it_says(
 
 def test_the_worked_example_differs_and_exits_1(worked: DiffResult) -> None:
     assert worked.exit_code == 1
-    verdicts = {q.quantity.name: q.verdict for q in worked.quantities}
-    assert set(verdicts) == {q.name for q in DERIVED}
+    verdicts = {q.quantity.id: q.verdict for q in worked.quantities}
+    assert set(verdicts) == {e.id for e in worked.new.vocabulary.derived}
     assert {name for name, v in verdicts.items() if v is Verdict.DIFFER} == {
         "minimum_term_end",
         "within_minimum_term",
@@ -149,13 +166,13 @@ def test_the_most_extra_penalty_is_24_monthly_fees_for_an_immediate_rescission(
 ) -> None:
     largest = change(worked, "penalty", Direction.UP, READABLE_FEE)
     assert largest.size == 24 * READABLE_FEE
-    customer = largest.witness.scenario
-    assert customer.ground is Ground.IMMEDIATE and customer.monthly_fee == READABLE_FEE
-    assert evaluate(spec, customer).penalty == 0
-    assert evaluate(revision, customer).penalty == 24 * READABLE_FEE
+    customer = largest.witness.facts
+    assert customer["ground"] == "immediate" and customer["monthly_fee"] == READABLE_FEE
+    assert evaluate(spec.vocabulary, customer).value("penalty") == 0
+    assert evaluate(revision.vocabulary, customer).value("penalty") == 24 * READABLE_FEE
     # Over every fee the largest is the fee bound times the same 24 months.
     anywhere = change(worked, "penalty", Direction.UP, None)
-    assert anywhere.size == 24 * anywhere.witness.scenario.monthly_fee
+    assert anywhere.size == 24 * anywhere.witness.facts["monthly_fee"]
     assert quantity(worked, "penalty").never == [Direction.DOWN]
 
 
@@ -163,44 +180,46 @@ def test_the_notice_deadline_moves_up_to_31_days_earlier(worked: DiffResult) -> 
     earlier = change(worked, "notice_deadline", Direction.DOWN, None)
     assert earlier.size == 31
     assert quantity(worked, "notice_deadline").never == [Direction.UP]
-    assert [e.path for e in quantity(worked, "notice_deadline").elements] == ["notice.months"]
+    assert {e.path for e in quantity(worked, "notice_deadline").elements} >= {
+        "quantities.notice_months.formula"
+    }
 
 
 def test_each_difference_names_the_elements_and_articles_it_rests_on(worked: DiffResult) -> None:
     penalty = quantity(worked, "penalty")
-    assert [e.path for e in penalty.elements] == ["minimum_term.months", "penalty.grounds"]
+    assert [e.path for e in penalty.elements if e.path.endswith(".formula")] == [
+        "quantities.minimum_term_months.formula",
+        "quantities.penalty_grounds.formula",
+    ]
     entry = next(q for q in document(worked)["quantities"] if q["name"] == "penalty")
     assert entry["articles"] == ["9-1", "9-2"]
     assert quantity(worked, "billed_fees").elements == []  # agrees: nothing to blame
 
 
-def test_every_customer_reported_replays_in_the_rules(
-    worked: DiffResult, spec: Spec, revision: Spec
-) -> None:
+def test_every_customer_reported_replays(worked: DiffResult, spec: Spec, revision: Spec) -> None:
     for diffed in worked.quantities:
         for found in diffed.changes:
-            name = diffed.quantity.name
-            old = evaluate(spec, found.witness.scenario).value(name)
-            new = evaluate(revision, found.witness.scenario).value(name)
+            name = diffed.quantity.id
+            old = evaluate(spec.vocabulary, found.witness.facts).value(name)
+            new = evaluate(revision.vocabulary, found.witness.facts).value(name)
             assert old != new, name
             if found.size is not None:
                 sign = 1 if found.direction is Direction.UP else -1
                 assert sign * concrete_size(diffed.quantity, old, new) == found.size, name
 
 
-@given(scenarios())
+@given(cases())
 def test_no_customer_differs_beyond_what_the_diff_reports(
-    worked: DiffResult, spec: Spec, revision: Spec, scenario: Scenario
+    worked: DiffResult, spec: Spec, revision: Spec, case: dict[str, object]
 ) -> None:
-    customer = replace(scenario, notice_reading=None, liability_reading=None)
-    old, new = evaluate(spec, customer), evaluate(revision, customer)
+    old, new = evaluate(spec.vocabulary, case), evaluate(revision.vocabulary, case)
     for diffed in worked.quantities:
-        name = diffed.quantity.name
+        name = diffed.quantity.id
         before, after = old.value(name), new.value(name)
         if diffed.verdict is Verdict.AGREE or before == after:
             assert before == after, name
             continue
-        if diffed.quantity.type in SIZED:
+        if diffed.quantity.type.kind in SIZED:
             moved = concrete_size(diffed.quantity, before, after)
             direction = Direction.UP if moved > 0 else Direction.DOWN
             bound = max(c.size or 0 for c in diffed.changes if c.direction is direction)
@@ -230,7 +249,7 @@ def test_property_verdicts_that_change(worked: DiffResult) -> None:
 
 def test_the_markdown_report_names_customers_and_the_largest_change(worked: DiffResult) -> None:
     text = render(document(worked), "markdown")
-    assert "by at most 2,400,000円 at a monthly fee of 100,000円" in text
+    assert "by at most 2,400,000円 at monthly fee ¥100,000" in text
     assert "違約金 0円 → 2,400,000円" in text
     assert "「…合、解約月を指定し、その**2**ヶ月前までに当社所定の書…」" in text
     assert "`penalty.grounds-as-written`" in text
@@ -249,8 +268,7 @@ def test_a_model_agrees_with_itself(spec: Spec) -> None:
 def longer_start_delay(spec: Spec) -> Spec:
     """The company may rescind only after the end of the second month after the planned
     start (第11条第4項 "翌々月末"): a change that touches two quantities, so it is quick."""
-    delay = spec.document.start_delay.model_copy(update={"months_after_planned_month": 2})
-    return with_document(spec, start_delay=delay)
+    return variant(spec, start_delay_months="2")
 
 
 def test_a_later_start_delay_deadline_by_at_most_31_days(spec: Spec) -> None:
@@ -259,35 +277,70 @@ def test_a_later_start_delay_deadline_by_at_most_31_days(spec: Spec) -> None:
     assert deadline.verdict is Verdict.DIFFER and deadline.never == [Direction.DOWN]
     latest = deadline.changes[0]
     assert latest.size == 31  # the month added has 31 days
-    assert [e.path for e in deadline.elements] == ["start_delay.months_after_planned_month"]
+    assert [e.path for e in deadline.elements] == ["quantities.start_delay_months.formula"]
     rescindable = quantity(result, "start_delay_rescindable")
     assert rescindable.never == [Direction.UP]  # rescission only ever becomes impossible
-    assert {q.quantity.name for q in result.quantities if q.verdict is Verdict.DIFFER} == {
+    assert {q.quantity.id for q in result.quantities if q.verdict is Verdict.DIFFER} == {
         "start_delay_deadline",
         "start_delay_rescindable",
     }
 
 
 def test_billing_from_the_service_start_is_reported_with_its_element(spec: Spec) -> None:
-    billing = spec.document.billing.model_copy(update={"start": BillingStart.SERVICE_START})
-    changed = element_changes(spec, with_document(spec, billing=billing))
+    changed = element_changes(spec, variant(spec, billing_start="service_start"))
     assert [(e.path, e.article, e.old, e.new) for e in changed] == [
-        ("billing.start", "7-1", "first-of-next-month", "service-start")
+        (
+            "quantities.billing_start.formula",
+            "7-1",
+            "first_day(add_months(month_of(service_start), 1))",
+            "service_start",
+        )
     ]
 
 
 def test_a_change_of_adopted_reading_is_a_change(spec: Spec) -> None:
-    readings = [
-        r.model_copy(update={"adopted": NoticeReading.CLEAR_MONTHS.value})
-        if r.id == "notice_reading"
-        else r
-        for r in spec.document.readings
-    ]
-    result = diff(spec, with_document(spec, readings=readings))
+    quantities = dict(spec.document.quantities)
+    quantities["notice_deadline"] = quantities["notice_deadline"].model_copy(
+        update={"adopted": "clear-months"}
+    )
+    changed = spec.with_document(spec.document.model_copy(update={"quantities": quantities}))
+    result = diff(spec, changed)
     deadline = quantity(result, "notice_deadline")
     assert deadline.verdict is Verdict.DIFFER
-    assert [e.path for e in deadline.elements] == ["readings[notice_reading].adopted"]
+    assert [e.path for e in deadline.elements] == ["quantities.notice_deadline.adopted"]
     assert quantity(result, "penalty").verdict is Verdict.AGREE
+
+
+def test_a_revision_with_a_new_fact_compares_the_quantities_both_declare(spec: Spec) -> None:
+    # A fee change during the term (第7条第3項): the revision adds two facts; the
+    # quantities both versions declare are compared over the facts they share.
+    document = spec.document
+    facts = [
+        *document.facts,
+        document.facts[2].model_copy(
+            update={"id": "fee_change_month", "ja": "料金改定月", "en": "fee change month"}
+        ),
+        document.facts[1].model_copy(
+            update={"id": "new_monthly_fee", "ja": "改定後の月額料金", "en": "new monthly fee"}
+        ),
+    ]
+    quantities = dict(document.quantities)
+    quantities["remaining_term_fees"] = quantities["remaining_term_fees"].model_copy(
+        update={
+            "formula": (
+                "sum_fees(max(add_months(month_of(service_end), 1), month_of(reckoning_day)), "
+                "month_of(minimum_term_end), monthly_fee, fee_change_month, new_monthly_fee)"
+            )
+        }
+    )
+    revised = spec.with_document(
+        document.model_copy(update={"facts": facts, "quantities": quantities})
+    )
+    result = diff(spec, revised)
+    fees = quantity(result, "remaining_term_fees")
+    assert fees.verdict is Verdict.DIFFER
+    assert "new_monthly_fee" in fees.inputs and "fee_change_month" in fees.inputs
+    assert quantity(result, "billed_fees").verdict is Verdict.AGREE
 
 
 # --- Failing closed -------------------------------------------------------------------------
@@ -298,10 +351,10 @@ def test_unknown_is_never_agreement(spec: Spec, revision: Spec, worked: DiffResu
     # quantity both versions compute alike); everything else must be inconclusive.
     result = diff(spec, revision, rlimit=1)
     assert result.exit_code == 3
-    differing = {q.quantity.name for q in worked.quantities if q.verdict is Verdict.DIFFER}
+    differing = {q.quantity.id for q in worked.quantities if q.verdict is Verdict.DIFFER}
     for diffed in result.quantities:
         assert diffed.verdict in (Verdict.AGREE, Verdict.INCONCLUSIVE)
-        if diffed.quantity.name in differing:
+        if diffed.quantity.id in differing:
             assert diffed.verdict is Verdict.INCONCLUSIVE and "unknown" in diffed.detail
 
 
@@ -315,15 +368,17 @@ def test_optimize_unknown_is_inconclusive(spec: Spec, monkeypatch: pytest.Monkey
     assert result.exit_code == 3
 
 
-def test_a_customer_the_rules_do_not_reproduce_is_an_error(
+def test_a_customer_the_concrete_meaning_does_not_reproduce_is_an_error(
     spec: Spec, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Rules that ignore the change: Z3's customers no longer replay.
-    monkeypatch.setattr(diff_module, "evaluate", lambda _spec, scenario: evaluate(spec, scenario))
+    # A concrete meaning that ignores the change: Z3's customers no longer replay.
+    monkeypatch.setattr(
+        diff_module, "evaluate", lambda _vocabulary, facts: evaluate(spec.vocabulary, facts)
+    )
     result = diff(spec, longer_start_delay(spec))
     deadline = quantity(result, "start_delay_deadline")
     assert deadline.verdict is Verdict.DIVERGENT and deadline.changes == []
-    assert "model and rules disagree" in deadline.detail
+    assert "Z3 and the concrete meaning disagree" in deadline.detail
     assert result.exit_code == 3
     assert document(result)["verdict"] == "undecided"
 

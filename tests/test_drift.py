@@ -11,10 +11,12 @@ import pytest
 from typer.testing import CliRunner
 
 from termcheck.cli import app
-from termcheck.drift import Kind, find_drift, with_table
+from termcheck.model.drift import Kind, find_drift, with_table
 from termcheck.errors import InputError
-from termcheck.properties import Property, load_properties
-from termcheck.spec import Fingerprints, Spec, load_spec
+from termcheck import load_properties
+from termcheck.verify.properties import Property
+from termcheck.model.schema import Fingerprints
+from termcheck.model.spec import Spec, load_spec
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "model" / "usen-gate02-iij-id"
@@ -60,9 +62,12 @@ def test_a_changed_article_names_the_elements_and_properties_resting_on_it(
     edit(model / "terms.ja.md", NOTICE_BEFORE, NOTICE_AFTER)
     drift = find_drift(load_spec(model), properties)
     assert [(d.kind, d.article) for d in drift] == [(Kind.CHANGED, "10-1")]
-    assert {"notice", "service_end", "grounds[customer]", "readings[notice_reading]"} <= set(
-        drift[0].elements
-    )
+    assert {
+        "quantities.notice_months",
+        "quantities.notice_deadline",
+        "enums[ground].values[customer]",
+        "lifecycle.guards[notice-timely]",
+    } <= set(drift[0].elements)
     assert "notice.deadline-before-termination-month" in drift[0].properties
     assert drift[0].recorded != drift[0].current
 

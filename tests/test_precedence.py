@@ -16,12 +16,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from termcheck import builtin, effective, precedence, substitution
-from termcheck.check import Status
+from termcheck.checks import REGISTRY, effective, precedence, substitution
+from termcheck.verify.results import Status
 from termcheck.cli import app
 from termcheck.errors import InputError
-from termcheck.properties import Property, load_properties
-from termcheck.spec import PenaltyBasis, Prevail, Spec, load_spec
+from termcheck import load_properties
+from termcheck.verify.properties import Property
+from termcheck.model.schema import Prevail
+from termcheck.model.spec import Spec, load_spec
 
 from strategies import with_document
 
@@ -36,7 +38,7 @@ def props(spec: Spec) -> dict[str, Property]:
 
 def run(spec: Spec, prop: Property) -> object:
     assert prop.check is not None
-    return builtin.runner(prop.kind, prop.check)(spec, prop, 50_000_000)
+    return REGISTRY.runner(prop.kind, prop.check)(spec, prop, 50_000_000)
 
 
 # --- The shipped relation ------------------------------------------------------------------
@@ -260,10 +262,22 @@ def test_the_example_quote_governs_penalty_and_notice(spec: Spec) -> None:
     decisions = [effective.decide(p, "quote", "terms", topic) for topic in ("penalty", "notice")]
     assert all(d.governing == ("quote",) for d in decisions)
     variant = effective.effective_spec(spec, quote, decisions)
-    assert variant.document.penalty.basis is PenaltyBasis.FIXED_MONTHS
-    assert variant.document.penalty.months == 3
-    assert variant.notice_months == 1
-    assert spec.notice_months == 2  # the model itself is untouched
+    penalty = variant.document.quantities["penalty"]
+    assert penalty.formula == "if penalty_applies then 3 * monthly_fee else 0"
+    assert variant.vocabulary.constants["notice_months"] == 1
+    assert spec.vocabulary.constants["notice_months"] == 2  # the model itself is untouched
+
+
+def test_a_quote_formula_is_checked_against_the_model(tmp_path: Path) -> None:
+    folder = tmp_path / "model"
+    shutil.copytree(SHIPPED, folder)
+    quote = folder / "quotes" / "example-quote.toml"
+    text = quote.read_text(encoding="utf-8")
+    quote.write_text(text.replace("3 * monthly_fee", "monthly_fee * monthly_fee"), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        effective.load_quotes(load_spec(folder))
+    assert "quantities.penalty.formula" in str(caught.value)
+    assert "example-quote.toml:" in str(caught.value)
 
 
 def test_effective_terms_break_the_remaining_fee_bound(

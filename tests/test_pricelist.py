@@ -9,10 +9,12 @@ import z3
 from hypothesis import given
 from hypothesis import strategies as st
 
-from termcheck import builtin, pricelist
-from termcheck.check import Result, Status
-from termcheck.properties import Property, load_properties
-from termcheck.spec import PriceList, Spec
+from termcheck.checks import REGISTRY, pricelist
+from termcheck.verify.results import Result, Status
+from termcheck import load_properties
+from termcheck.verify.properties import Property
+from termcheck.model.schema import PriceList
+from termcheck.model.spec import Spec
 
 from strategies import with_document
 
@@ -32,7 +34,7 @@ def price_list(spec: Spec) -> PriceList:
 
 def run(spec: Spec, prop: Property) -> Result:
     assert prop.check is not None
-    return builtin.runner(prop.kind, prop.check)(spec, prop, 50_000_000)
+    return REGISTRY.runner(prop.kind, prop.check)(spec, prop, 50_000_000)
 
 
 @pytest.mark.parametrize(

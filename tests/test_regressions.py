@@ -1,9 +1,10 @@
-"""Known findings pinned as concrete customers, and proved properties sampled on the rules.
+"""Known findings pinned as concrete customers, and proved properties sampled concretely.
 
 Each finding below is a counterexample `termcheck verify` found, written out by hand so
 that it stays a regression example even if the solver's choice of witness changes. The
 Hypothesis test evaluates every proved single-customer property concretely on random
-customers: the rules must never contradict a proof.
+customers (the model's formulas and the hand-written implementation): neither may ever
+contradict a proof.
 """
 
 from __future__ import annotations
@@ -14,14 +15,16 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 
-from termcheck.calendar import Month
-from termcheck.check import replay_scenarios
-from termcheck.properties import Property, load_properties
-from termcheck.rules import Scenario
-from termcheck.spec import Spec
-from termcheck.vocabulary import Ground, LiabilityReading, NoticeReading
+from strategies import cases
+from termcheck import load_properties
+from termcheck.model.spec import Spec
+from termcheck.semantics.calendar import Month
+from termcheck.semantics.case import evaluate
+from termcheck.verify.implementation import disagreements, of_model
+from termcheck.verify.properties import Property
+from termcheck.verify.scenario import replay_property
 
-from strategies import scenarios
+Customer = tuple[dict[str, object], dict[str, str]]  # facts and readings
 
 PROPERTIES = Path(__file__).resolve().parents[1] / "properties"
 
@@ -31,65 +34,58 @@ def properties(spec: Spec) -> dict[str, Property]:
     return {p.id: p for p in load_properties(PROPERTIES, spec) if p.kind == "scenario"}
 
 
-def customer(**changes: object) -> Scenario:
+def customer(readings: dict[str, str] | None = None, **changes: object) -> Customer:
     base: dict[str, object] = {
         "service_start": date(2026, 3, 15),
         "monthly_fee": 100_000,
         "termination_month": Month(2026, 10),
-        "ground": Ground.CUSTOMER,
+        "ground": "customer",
         "notice_arrival": date(2026, 8, 31),
-        "notice_reading": NoticeReading.END_OF_MONTH,
         "planned_start": date(2026, 3, 15),
         "incident_date": date(2026, 5, 1),
-        "liability_reading": LiabilityReading.PAID_LAST_YEAR,
     }
-    return Scenario(**{**base, **changes})  # type: ignore[arg-type]
+    return {**base, **changes}, readings or {}
 
 
-FINDINGS: list[tuple[str, dict[str, Scenario]]] = [
+FIRST_OF_MONTH = {"notice_deadline": "first-of-month"}
+CLEAR_MONTHS = {"notice_deadline": "clear-months"}
+
+FINDINGS: list[tuple[str, dict[str, Customer]]] = [
     # 第11条第2項: rescinded at once for a breach, seven months into the term: no penalty.
-    ("penalty.every-company-rescission", {"": customer(ground=Ground.IMMEDIATE)}),
-    ("penalty.every-company-rescission", {"": customer(ground=Ground.ANTISOCIAL_CONDUCT)}),
-    ("penalty.every-company-rescission", {"": customer(ground=Ground.START_DELAY)}),
+    ("penalty.every-company-rescission", {"": customer(ground="immediate")}),
+    ("penalty.every-company-rescission", {"": customer(ground="antisocial-conduct")}),
+    ("penalty.every-company-rescission", {"": customer(ground="start-delay")}),
     (
         "penalty.conduct-as-status",
         {
-            "a": customer(ground=Ground.ANTISOCIAL_STATUS),
-            "b": customer(ground=Ground.ANTISOCIAL_CONDUCT),
+            "a": customer(ground="antisocial-status"),
+            "b": customer(ground="antisocial-conduct"),
         },
     ),
     (
         "penalty.immediate-not-cheaper-than-demand",
-        {"a": customer(ground=Ground.NONPERFORMANCE), "b": customer(ground=Ground.IMMEDIATE)},
+        {"a": customer(ground="nonperformance"), "b": customer(ground="immediate")},
     ),
     # 第10条: a notice arriving on 2026-08-15 for October 2026.
     (
         "notice.readings.end-of-month-vs-first-of-month",
         {
             "a": customer(notice_arrival=date(2026, 8, 15)),
-            "b": customer(
-                notice_arrival=date(2026, 8, 15), notice_reading=NoticeReading.FIRST_OF_MONTH
-            ),
+            "b": customer(FIRST_OF_MONTH, notice_arrival=date(2026, 8, 15)),
         },
     ),
     (
         "notice.readings.end-of-month-vs-clear-months",
         {
             "a": customer(notice_arrival=date(2026, 8, 1)),
-            "b": customer(
-                notice_arrival=date(2026, 8, 1), notice_reading=NoticeReading.CLEAR_MONTHS
-            ),
+            "b": customer(CLEAR_MONTHS, notice_arrival=date(2026, 8, 1)),
         },
     ),
     (
         "notice.readings.first-of-month-vs-clear-months",
         {
-            "a": customer(
-                notice_arrival=date(2026, 8, 1), notice_reading=NoticeReading.FIRST_OF_MONTH
-            ),
-            "b": customer(
-                notice_arrival=date(2026, 8, 1), notice_reading=NoticeReading.CLEAR_MONTHS
-            ),
+            "a": customer(FIRST_OF_MONTH, notice_arrival=date(2026, 8, 1)),
+            "b": customer(CLEAR_MONTHS, notice_arrival=date(2026, 8, 1)),
         },
     ),
     # 第7条: the days from 2026-03-15 to 2026-03-31 are not billed.
@@ -101,19 +97,31 @@ FINDINGS: list[tuple[str, dict[str, Scenario]]] = [
         "start-delay.grace-at-least-thirty-days",
         {"": customer(planned_start=date(2026, 1, 31), service_start=date(2026, 3, 15))},
     ),
+    # 第7条: terminated in the service-start month, nothing is billed at all.
+    (
+        "billing.start-month-termination-billed-nothing",
+        {"": customer(termination_month=Month(2026, 3))},
+    ),
 ]
 
 
 @pytest.mark.parametrize(("property_id", "customers"), FINDINGS)
-def test_known_finding_replays_in_the_rules(
+def test_known_finding_replays(
     spec: Spec,
     properties: dict[str, Property],
     property_id: str,
-    customers: dict[str, Scenario],
+    customers: dict[str, Customer],
 ) -> None:
     prop = properties[property_id]
     assert prop.expect == "finding"
-    assumption, assertion = replay_scenarios(spec, prop, customers)
+    implementation = of_model(spec)
+    assert implementation is not None
+    outcomes = {}
+    for name, (facts, readings) in customers.items():
+        outcome = evaluate(spec.vocabulary, facts, {**readings, **prop.pinned.get(name, {})})
+        assert disagreements(spec, implementation, outcome, name) == []
+        outcomes[name] = outcome
+    assumption, assertion = replay_property(spec, prop, outcomes)
     assert assumption and not assertion
 
 
@@ -123,21 +131,13 @@ def test_every_finding_has_a_regression_example(properties: dict[str, Property])
     assert findings <= pinned
 
 
-@given(scenario=scenarios())
+@given(case=cases())
 def test_proved_properties_hold_on_random_customers(
-    spec: Spec, properties: dict[str, Property], scenario: Scenario
+    spec: Spec, properties: dict[str, Property], case: dict[str, object]
 ) -> None:
-    adopted = customer(
-        **{
-            field: getattr(scenario, field)
-            for field in ("service_start", "monthly_fee", "termination_month", "ground")
-        },
-        notice_arrival=scenario.notice_arrival,
-        planned_start=scenario.planned_start,
-        incident_date=scenario.incident_date,
-    )
     for prop in properties.values():
-        if prop.expect != "holds" or prop.scenarios:
+        if prop.expect != "holds" or prop.scenarios or prop.every_reading:
             continue
-        assumption, assertion = replay_scenarios(spec, prop, {"": adopted})
+        outcome = evaluate(spec.vocabulary, case, prop.pinned.get("", {}))
+        assumption, assertion = replay_property(spec, prop, {"": outcome})
         assert not assumption or assertion, prop.id

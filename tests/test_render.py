@@ -15,16 +15,18 @@ from typing import Any
 import pytest
 from hypothesis import given
 
-from termcheck.check import Counterexample, Evidence, Options, Result, Status, check_all
-from termcheck.properties import Property, load_properties
+from termcheck import check_all
+from termcheck.verify.results import Counterexample, Evidence, Options, Result, Status
+from termcheck import load_properties
+from termcheck.verify.properties import Property
 from termcheck.render import html, junit, markdown, render, sarif
 from termcheck.render.document import customers, value
 from termcheck.render.timeline import customer_rows
-from termcheck.report import document
-from termcheck.rules import Scenario, evaluate
-from termcheck.spec import Spec
+from termcheck.report.document import document
+from termcheck.semantics.case import evaluate
+from termcheck.model.spec import Spec
 
-from strategies import scenarios
+from strategies import cases
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED_PROPERTIES = ROOT / "properties"
@@ -119,9 +121,9 @@ def test_markdown_draws_each_customer_of_a_two_customer_counterexample(
     assert text.count("| 月 | 料金 | 出来事 |") == 2
     first, second = customers(entry)
     # The finding in figures as people write them: one penalty, and none.
-    assert f"違約金 {value(first, 'penalty'):,}円" in text
+    assert f"違約金 {value(doc, first, 'penalty'):,}円" in text
     assert "違約金なし" in text and second["derived"]["penalty"] == 0
-    start = value(first, "service_start")
+    start = value(doc, first, "service_start")
     assert f"{start.year}年{start.month}月{start.day}日 提供開始日（第7条第1項）" in text
     assert "■" in text and "▲" in text
 
@@ -185,7 +187,7 @@ def test_html_escapes_every_string_from_the_model_and_properties(doc: dict[str, 
     )
     changed["terms"]["title"] = hostile
     changed["articles"]["9-2"]["text"] = hostile
-    changed["grounds"]["antisocial-status"]["ja"] = hostile
+    changed["enums"]["ground"]["values"]["antisocial-status"]["ja"] = hostile
     for lang in ("ja", "en"):
         page = html.render(changed, lang)
         assert "<script>" not in page and "<b>" not in page
@@ -234,11 +236,11 @@ def test_evidence_without_events_draws_no_timeline(spec: Spec, properties: list[
 # --- The timeline agrees with the rules -----------------------------------------------------
 
 
-@given(scenario=scenarios())
-def test_timeline_marks_exactly_the_months_the_rules_charge(
-    spec: Spec, properties: list[Property], scenario: Scenario
+@given(case=cases())
+def test_timeline_marks_exactly_the_months_charged(
+    spec: Spec, properties: list[Property], case: dict[str, object]
 ) -> None:
-    outcome = evaluate(spec, scenario)
+    outcome = evaluate(spec.vocabulary, case)
     result = Result(
         properties[0],
         {},
@@ -251,9 +253,9 @@ def test_timeline_marks_exactly_the_months_the_rules_charge(
     rows = customer_rows(doc, entry, customers(entry)[0], "ja")
     months = {kind: sum(r.span for r in rows if r.kind == kind) for kind in ("fee", "penalty")}
     owed = sum(r.span for r in rows if r.kind in ("penalty", "waived"))
-    assert months["fee"] == outcome.billed_months
-    assert owed == outcome.remaining_months
-    assert (months["penalty"] > 0) == outcome.penalty_applies
+    assert months["fee"] == outcome.value("billed_months")
+    assert owed == outcome.value("remaining_months")
+    assert (months["penalty"] > 0) == outcome.value("penalty_applies")
     for before, after in pairwise(rows):
         assert after.first == before.last.shift(1)  # every month told, in order
     for row in rows:

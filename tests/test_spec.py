@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from termcheck.errors import InputError
-from termcheck.spec import BillingStart, PenaltyBasis, Spec, load_spec
-from termcheck.vocabulary import Ground, LiabilityReading, NoticeReading
+from termcheck.language.types import enum, set_of
+from termcheck.model.spec import Spec, load_spec
 
 SHIPPED = Path(__file__).resolve().parents[1] / "model" / "usen-gate02-iij-id"
 
@@ -20,24 +20,66 @@ SHIPPED = Path(__file__).resolve().parents[1] / "model" / "usen-gate02-iij-id"
 
 
 def test_shipped_model_loads(spec: Spec) -> None:
-    document = spec.document
-    assert document.terms.id == "usen-gate02-iij-id"
-    assert document.billing.start is BillingStart.FIRST_OF_NEXT_MONTH
-    assert spec.minimum_term_months == 12
-    assert document.penalty.basis is PenaltyBasis.REMAINING_TERM_FEES
-    assert spec.penalty_grounds == {
-        Ground.CUSTOMER,
-        Ground.NONPERFORMANCE,
-        Ground.ANTISOCIAL_STATUS,
+    v = spec.vocabulary
+    assert spec.document.terms.id == "usen-gate02-iij-id"
+    assert [e.id for e in v.facts] == [
+        "service_start",
+        "monthly_fee",
+        "termination_month",
+        "notice_arrival",
+        "ground",
+        "planned_start",
+        "incident_date",
+    ]
+    assert v.enums["ground"] == (
+        "customer",
+        "nonperformance",
+        "immediate",
+        "start-delay",
+        "antisocial-status",
+        "antisocial-conduct",
+    )
+    assert v.constants == {
+        "minimum_term_months": 12,
+        "notice_months": 2,
+        "penalty_grounds": frozenset({"customer", "nonperformance", "antisocial-status"}),
+        "liability_months": 12,
+        "start_delay_months": 1,
     }
-    assert spec.notice_months == 2
-    assert document.liability.months == 12
-    assert document.start_delay.months_after_planned_month == 1
-    assert spec.adopted_notice_reading is NoticeReading.END_OF_MONTH
-    assert spec.adopted_liability_reading is LiabilityReading.PAID_LAST_YEAR
-    assert set(spec.notice_readings()) == set(NoticeReading)
-    assert set(spec.liability_readings()) == set(LiabilityReading)
-    assert {g.id for g in document.grounds} == set(Ground)
+    assert v.entries["ground"].type == enum("ground")
+    assert v.entries["penalty_grounds"].type == set_of("ground")
+    assert {e.id: e.adopted for e in v.with_readings} == {
+        "notice_deadline": "end-of-month",
+        "liability_cap": "paid-last-year",
+    }
+    assert set(v.entries["notice_deadline"].formulas) == {
+        "end-of-month",
+        "first-of-month",
+        "clear-months",
+    }
+    # Each quantity comes after the quantities it names.
+    order = list(v.order)
+    for name in order:
+        for used in v.entries[name].uses:
+            if v.entries[used].kind != "fact":
+                assert order.index(used) < order.index(name), (used, name)
+    # What depends on what: the penalty on four facts and the notice reading not at all.
+    assert v.entries["penalty"].facts == {
+        "service_start",
+        "monthly_fee",
+        "termination_month",
+        "ground",
+    }
+    assert v.entries["penalty"].depends_on_readings == frozenset()
+    assert v.entries["notice_timely"].depends_on_readings == {"notice_deadline"}
+    assert v.entries["remaining_months"].bounds is not None
+    assert (
+        v.entries["remaining_months"].bounds.low,
+        v.entries["remaining_months"].bounds.high,
+    ) == (
+        0,
+        12,
+    )
 
 
 def test_shipped_model_cites_existing_articles(spec: Spec) -> None:
@@ -86,52 +128,87 @@ Case = tuple[str, str, Callable[[str], str], str, str]
 DEFECTS: list[Case] = [
     (
         "unknown key",
-        'overridable_by = "quote"',
+        'en = "penalty"\ntopic = "penalty"',
         lambda old: old + "\ncolour = 1",
         "colour = 1",
-        "penalty.colour",
+        "quantities.penalty.colour",
     ),
     (
         "wrong type",
-        "months = 12\n# 起算日",
-        lambda old: old.replace("12", '"12"'),
-        'months = "12"',
-        "minimum_term.months",
+        "min = 0\nmax = 1_000_000_000",
+        lambda old: old.replace("min = 0", 'min = "0"'),
+        'min = "0"',
+        "facts.1.min",
     ),
     (
-        "impossible value",
-        "months = 12\n# 起算日",
-        lambda old: old.replace("12", "0"),
-        "months = 0",
-        "minimum_term.months",
+        "unknown type",
+        'type = "yen"\narticle = "9-2"\nja = "違約金"',
+        lambda old: old.replace('"yen"', '"money"'),
+        'type = "money"',
+        "quantities.penalty.type",
     ),
     (
         "missing article",
-        'article = "9-2"',
-        lambda old: 'article = "9-9"',
+        'article = "9-2"\nja = "違約金"',
+        lambda old: old.replace("9-2", "9-9"),
         'article = "9-9"',
-        "penalty.article",
+        "quantities.penalty.article",
     ),
     (
         "unknown ground",
-        'grounds = ["customer", "nonperformance", "antisocial-status"]',
-        lambda old: 'grounds = ["customer", "nonpayment"]',
-        'grounds = ["customer", "nonpayment"]',
-        "penalty.grounds",
+        'formula = \'{"customer", "nonperformance", "antisocial-status"}\'',
+        lambda old: 'formula = \'{"customer", "nonpayment"}\'',
+        'formula = \'{"customer", "nonpayment"}\'',
+        "quantities.penalty_grounds.formula",
     ),
     (
-        "adopted reading not an option",
+        "a formula of the wrong type",
+        'formula = "if penalty_applies then remaining_term_fees else 0"',
+        lambda old: 'formula = "if penalty_applies then remaining_months else 0"',
+        'formula = "if penalty_applies then remaining_months else 0"',
+        "quantities.penalty.formula",
+    ),
+    (
+        "an unknown name in a formula",
+        'formula = "billed_fees + penalty"',
+        lambda old: 'formula = "billed_fees + penalti"',
+        'formula = "billed_fees + penalti"',
+        "quantities.total_charged.formula",
+    ),
+    (
+        "a cycle of quantities",
+        'formula = "billed_months * monthly_fee"',
+        lambda old: 'formula = "total_charged - penalty"',
+        'formula = "total_charged - penalty"',
+        "quantities.billed_fees.formula",
+    ),
+    (
+        "adopted reading not a reading",
         'adopted = "end-of-month"',
         lambda old: 'adopted = "end-of-quarter"',
         'adopted = "end-of-quarter"',
-        "readings.0.adopted",
+        "quantities.notice_deadline.adopted",
     ),
     (
-        "unknown liability reading adopted",
-        'adopted = "paid-last-year"',
-        lambda old: 'adopted = "gross"',
-        'adopted = "gross"',
-        "readings.1.adopted",
+        "a relation that is not a condition",
+        'formula = "termination_month >= month_of(service_start)"',
+        lambda old: 'formula = "month_of(service_start)"',
+        'formula = "month_of(service_start)"',
+        "relations.0.formula",
+    ),
+    (
+        "a preference of the wrong type",
+        'prefer = "100_000"',
+        lambda old: 'prefer = "planned_start"',
+        'prefer = "planned_start"',
+        "facts.1.prefer",
+    ),
+    (
+        "a lifecycle guard that does not type-check",
+        'formula = "contract.demanded and event.on > contract.demand_on"',
+        lambda old: 'formula = "contract.demanded and event.on > contract.demand_month"',
+        'formula = "contract.demanded and event.on > contract.demand_month"',
+        "lifecycle.guards.5.formula",
     ),
     (
         "missing terms file",
@@ -162,16 +239,66 @@ def test_defect_is_reported_at_its_line_and_field(
 def test_unknown_ground_names_the_bad_value(tmp_path: Path) -> None:
     folder, _ = break_model(
         tmp_path,
-        'grounds = ["customer", "nonperformance", "antisocial-status"]',
-        'grounds = ["customer", "nonpayment"]',
+        'formula = \'{"customer", "nonperformance", "antisocial-status"}\'',
+        'formula = \'{"customer", "nonpayment"}\'',
     )
-    assert "nonpayment" in str(load_error(folder))
+    message = str(load_error(folder))
+    assert '"nonpayment" is not a ground' in message
+    assert '"nonperformance"' in message  # the values it could have been
+
+
+def test_a_formula_error_names_its_column(tmp_path: Path) -> None:
+    folder, broken = break_model(
+        tmp_path,
+        'formula = "billed_fees + penalty"',
+        'formula = "billed_fees + billed_months"',
+    )
+    message = str(load_error(folder))
+    line = line_of(broken, 'formula = "billed_fees + billed_months"')
+    # The `+` is the 13th character of the formula, which starts in column 12.
+    assert (
+        f"model.toml:{line}:24: quantities.total_charged.formula: cannot add yen and int" in message
+    )
+
+
+def test_a_cycle_names_every_quantity_in_it(tmp_path: Path) -> None:
+    folder, _ = break_model(
+        tmp_path,
+        'formula = "billed_months * monthly_fee"',
+        'formula = "total_charged - penalty"',
+    )
+    message = str(load_error(folder))
+    assert "cycle" in message
+    assert "billed_fees → total_charged → billed_fees" in message
+
+
+def test_a_property_naming_what_the_model_lacks_is_refused(tmp_path: Path, spec: Spec) -> None:
+    from termcheck.checks import REGISTRY
+    from termcheck.verify.properties import load_property_file
+
+    path = tmp_path / "p.toml"
+    path.write_text(
+        """
+[[property]]
+id = "x.fee-changes"
+articles = ["7-3"]
+title_ja = "料金変更"
+title_en = "Fee changes"
+assert = "new_monthly_fee >= 0"
+expect = "holds"
+""",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as caught:
+        load_property_file(path, spec, REGISTRY)
+    assert "unknown name `new_monthly_fee`" in str(caught.value)
+    assert "p.toml:7:11:" in str(caught.value)
 
 
 def test_toml_syntax_error_gives_line_and_column(tmp_path: Path) -> None:
-    folder, broken = break_model(tmp_path, "months = 2\n", "months = = 2\n")
+    folder, broken = break_model(tmp_path, 'formula = "2"\n', 'formula = = "2"\n')
     error = load_error(folder)
-    line = line_of(broken, "months = = 2")
+    line = line_of(broken, 'formula = = "2"')
     match = re.search(r"model\.toml:(\d+):(\d+)", str(error))
     assert match is not None, str(error)
     assert int(match.group(1)) == line

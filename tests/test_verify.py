@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-import termcheck.check
-from termcheck.check import Options, Status, check_all
+import termcheck.verify.scenario
+from termcheck import check_all, load_properties
 from termcheck.cli import app
-from termcheck.properties import load_properties
-from termcheck.rules import Outcome
-from termcheck.spec import Spec, load_spec
+from termcheck.model.spec import Spec, load_spec
+from termcheck.semantics.case import Outcome
+from termcheck.verify.results import Options, Status
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED_MODEL = ROOT / "model" / "usen-gate02-iij-id"
@@ -45,12 +45,16 @@ def by_id(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def broken_model(tmp_path: Path, old: str, new: str) -> Path:
-    """A copy of the shipped model with one line of model.toml changed."""
+    """A copy of the shipped model with one formula of model.toml changed, as a reviewer
+    proposing new terms would: without the [implementation] of the terms in force, which
+    would (rightly) disagree with every changed figure."""
     target = tmp_path / "model"
     shutil.copytree(SHIPPED_MODEL, target)
     toml = target / "model.toml"
     text = toml.read_text(encoding="utf-8")
     assert old in text
+    text = text.replace('python = "implementation/billing.py:charges"', "")
+    text = text.replace("[implementation]", "")
     toml.write_text(text.replace(old, new, 1), encoding="utf-8")
     return target
 
@@ -77,7 +81,7 @@ def test_json_entries_carry_the_contract_keys(shipped: dict[str, Any]) -> None:
         assert required <= entry.keys()
 
 
-def test_every_counterexample_replays_in_the_rules(shipped: dict[str, Any]) -> None:
+def test_every_counterexample_replays(shipped: dict[str, Any]) -> None:
     violated = [e for e in shipped["properties"] if e["status"] == "violated"]
     assert violated, "the shipped terms have known findings"
     for entry in violated:
@@ -124,7 +128,9 @@ def test_text_output_tells_the_story() -> None:
 
 def test_penalty_of_thirteen_months_is_refuted(tmp_path: Path) -> None:
     model = broken_model(
-        tmp_path, 'basis = "remaining-term-fees"', 'basis = "fixed-months"\nmonths = 13'
+        tmp_path,
+        'formula = "if penalty_applies then remaining_term_fees else 0"',
+        'formula = "if penalty_applies then 13 * monthly_fee else 0"',
     )
     code, doc = verify_json(str(model), "--only", "penalty.within-remaining-term-fees")
     assert code == 1
@@ -136,7 +142,11 @@ def test_penalty_of_thirteen_months_is_refuted(tmp_path: Path) -> None:
 
 
 def test_billing_from_the_service_start_is_refuted(tmp_path: Path) -> None:
-    model = broken_model(tmp_path, 'start = "first-of-next-month"', 'start = "service-start"')
+    model = broken_model(
+        tmp_path,
+        'phrase = "提供開始日の翌月1日から"\nformula = "first_day(add_months(month_of(service_start), 1))"',
+        'phrase = "提供開始日の翌月1日から"\nformula = "service_start"',
+    )
     only = ["billing.starts-first-of-next-month", "billing.minimum-term-spans-stated-months"]
     only.append("billing.start-month-is-free")
     code, doc = verify_json(str(model), *(arg for name in only for arg in ("--only", name)))
@@ -152,8 +162,8 @@ def test_billing_from_the_service_start_is_refuted(tmp_path: Path) -> None:
 def test_wrong_trigger_set_is_refuted(tmp_path: Path) -> None:
     model = broken_model(
         tmp_path,
-        'grounds = ["customer", "nonperformance", "antisocial-status"]',
-        'grounds = ["customer", "nonperformance", "antisocial-conduct"]',
+        'formula = \'{"customer", "nonperformance", "antisocial-status"}\'',
+        'formula = \'{"customer", "nonperformance", "antisocial-conduct"}\'',
     )
     code, doc = verify_json(str(model), "--only", "penalty.grounds-as-written")
     assert code == 1
@@ -204,16 +214,17 @@ def test_a_finding_that_no_longer_shows_is_unmet(tmp_path: Path) -> None:
     assert doc["properties"][0]["status"] == "proved" and not doc["properties"][0]["met"]
 
 
-def test_a_counterexample_the_rules_do_not_reproduce_is_divergent(
+def test_a_counterexample_the_concrete_meaning_does_not_reproduce_is_divergent(
     spec: Spec, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = termcheck.check.evaluate
+    real = termcheck.verify.scenario.evaluate
 
-    def drifted(spec: Spec, scenario: Any) -> Outcome:
-        outcome = real(spec, scenario)
-        return Outcome(**{**outcome.__dict__, "penalty": outcome.penalty + 1})
+    def drifted(*args: Any, **kwargs: Any) -> Outcome:
+        outcome = real(*args, **kwargs)
+        values = {**outcome.values, "penalty": outcome.values["penalty"] + 1}
+        return Outcome(outcome.facts, outcome.readings, values)
 
-    monkeypatch.setattr(termcheck.check, "evaluate", drifted)
+    monkeypatch.setattr(termcheck.verify.scenario, "evaluate", drifted)
     props = [
         p
         for p in load_properties(SHIPPED_PROPERTIES, spec)
@@ -223,6 +234,30 @@ def test_a_counterexample_the_rules_do_not_reproduce_is_divergent(
     assert result.status is Status.DIVERGENT
     assert result.replayed is False and not result.met
     assert "penalty" in result.detail
+
+
+def test_a_counterexample_the_implementation_does_not_reproduce_is_divergent(
+    tmp_path: Path,
+) -> None:
+    # A fault in the hand-written billing rules only: it forgets 第16条第2項 among the
+    # grounds that carry the penalty. The formulas are right, so a property whose
+    # counterexample is about that ground replays in Z3 and concretely but not in the
+    # implementation, and the gate fails.
+    model = tmp_path / "model"
+    shutil.copytree(SHIPPED_MODEL, model)
+    billing = model / "implementation" / "billing.py"
+    code = billing.read_text(encoding="utf-8")
+    faulty = code.replace(
+        'PENALTY_GROUNDS = frozenset({"customer", "nonperformance", "antisocial-status"})',
+        'PENALTY_GROUNDS = frozenset({"customer", "nonperformance"})',
+    )
+    assert faulty != code
+    billing.write_text(faulty, encoding="utf-8")
+    code_, doc = verify_json(str(model), "--only", "penalty.conduct-as-status")
+    assert code_ == 1
+    entry = doc["properties"][0]
+    assert entry["status"] == "divergent" and entry["replayed"] is False
+    assert "implementation/billing.py:charges" in entry["detail"]
 
 
 # --- Readings ----------------------------------------------------------------------------------
@@ -242,7 +277,7 @@ def test_all_readings_shows_where_the_verdict_depends_on_the_reading() -> None:
     entries = by_id(doc)
     two_months = entries["notice.customer-can-end-within-two-months"]
     assert two_months["reading_dependent"] is True
-    statuses = {r["readings"]["notice_reading"]: r["status"] for r in two_months["by_reading"]}
+    statuses = {r["readings"]["notice_deadline"]: r["status"] for r in two_months["by_reading"]}
     assert statuses == {"first-of-month": "violated", "clear-months": "violated"}
     cap = entries["liability.cap-positive-while-provided"]
     assert cap["reading_dependent"] is True
@@ -251,11 +286,14 @@ def test_all_readings_shows_where_the_verdict_depends_on_the_reading() -> None:
 
 def test_a_named_reading_is_used() -> None:
     code, doc = verify_json(
-        "--reading", "first-of-month", "--only", "notice.customer-can-end-within-two-months"
+        "--reading",
+        "notice_deadline=first-of-month",
+        "--only",
+        "notice.customer-can-end-within-two-months",
     )
     assert code == 1
     entry = doc["properties"][0]
-    assert entry["readings"] == {"notice_reading": "first-of-month"}
+    assert entry["readings"] == {"notice_deadline": "first-of-month"}
     assert entry["status"] == "violated" and entry["replayed"] is True
 
 
@@ -267,6 +305,8 @@ def test_a_named_reading_is_used() -> None:
     [
         (["--only", "penalty.nonnegativ"], "did you mean 'penalty.nonnegative'"),
         (["--reading", "sometime"], "--reading"),
+        (["--reading", "notice_deadline=sometime"], "is not a reading of notice_deadline"),
+        (["--reading", "penalty=end-of-month"], "'penalty' has no readings"),
         (["--format", "pdf"], "--format"),
         (["/nonexistent/model"], "MODEL_DIR"),
     ],

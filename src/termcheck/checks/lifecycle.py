@@ -36,7 +36,14 @@ from termcheck.language.bounds import Bounds, Interval, horizon_months
 from termcheck.language.evaluate import eval_concrete
 from termcheck.language.parse import parse
 from termcheck.language.typecheck import Scope, check
-from termcheck.language.types import BOOL, DATE, MONTH, Type
+from termcheck.language.types import Type
+from termcheck.model.lifecycle_formulas import (
+    DATES,
+    FLAGS,
+    LIFECYCLE_NAMES,
+    MONTHS,
+    LifecycleFormulas,
+)
 from termcheck.model.schema import ForbiddenEvent, Lifecycle, LifecycleState, LifecycleTransition
 from termcheck.model.spec import Spec
 from termcheck.model.tomlfile import value_origin
@@ -49,18 +56,6 @@ from termcheck.smt.symcal import SDate, SMonth, Z3Bool, Z3Int
 
 TICK = "tick"  # time passes; nothing else happens
 
-DATES: tuple[str, ...] = (
-    "clock",
-    "applied_on",
-    "planned_start",
-    "formed_on",
-    "started_on",
-    "notice_on",
-    "demand_on",
-    "ended_on",
-)
-MONTHS = ("named_month", "termination_month")
-FLAGS = ("formed", "started", "noticed", "demanded", "ended")
 # The date each flag says is recorded.
 RECORDED = {
     "formed": "formed_on",
@@ -69,18 +64,6 @@ RECORDED = {
     "demanded": "demand_on",
     "ended": "ended_on",
 }
-EVENT_NAMES: dict[str, Type] = {
-    "event.on": DATE,
-    "event.month": MONTH,
-    "event.earlier_pending": BOOL,
-    "event.hindered": BOOL,
-}
-RECORD_NAMES: dict[str, Type] = {
-    **{f"contract.{d}": DATE for d in DATES},
-    **{f"contract.{m}": MONTH for m in MONTHS},
-    **{f"contract.{f}": BOOL for f in FLAGS},
-}
-LIFECYCLE_NAMES = {**EVENT_NAMES, **RECORD_NAMES}
 
 
 # --- The machine as model.toml records it ---------------------------------------------------
@@ -130,25 +113,24 @@ class Machine:
     def initial(self) -> str:
         return self.lifecycle.initial
 
-    # Formulas: the fact bindings, the guards and the customer's choices, checked once.
+    # Formulas: the fact bindings, the guards and the customer's choices, checked when the
+    # model loaded (termcheck.model.lifecycle_formulas).
 
-    @cached_property
+    @property
+    def formulas(self) -> LifecycleFormulas:
+        assert self.spec.lifecycle is not None  # loaded with the model's [lifecycle]
+        return self.spec.lifecycle
+
+    @property
     def quantities(self) -> dict[str, Entry]:
-        """The model's quantities a lifecycle formula may name: those whose facts the
-        records give (through [lifecycle.facts])."""
-        bound = set(self.lifecycle.facts)
-        return {e.id: e for e in self.spec.vocabulary.quantities if e.facts <= bound}
+        return self.formulas.quantities
 
-    @cached_property
+    @property
     def scope(self) -> Scope:
-        v = self.spec.vocabulary
-        names = dict(LIFECYCLE_NAMES)
-        for name, entry in self.quantities.items():
-            names[name] = entry.type
-        return Scope(names, v.enums, v.calendar is not None, v.static_constants())
+        return self.formulas.scope
 
     def formula(self, loc: tuple[str | int, ...], text: str, expected: Type) -> Expr:
-        """A formula of [lifecycle] (or a lifecycle property), checked in its scope."""
+        """A formula in the lifecycle's scope (a lifecycle property's parameter)."""
         source = self.spec.source
         origin = value_origin(source, loc)
         field = ".".join(str(p) for p in loc)
@@ -158,49 +140,20 @@ class Machine:
             raise InputError(f"must be {expected}, not {found}", origin, field)
         return expr
 
-    @cached_property
+    @property
     def bindings(self) -> dict[str, Expr]:
-        """Each bound fact as a formula over the records, with the fact's type."""
-        v = self.spec.vocabulary
-        record_scope = Scope(LIFECYCLE_NAMES, v.enums, v.calendar is not None, v.static_constants())
-        found: dict[str, Expr] = {}
-        for fact, text in self.lifecycle.facts.items():
-            loc = ("lifecycle", "facts", fact)
-            origin = value_origin(self.spec.source, loc)
-            expected = v.entries[fact].type
-            expr = parse(text, origin, ".".join(map(str, loc)))
-            got = check(expr, record_scope, origin, ".".join(map(str, loc)), expected)
-            if got != expected:
-                raise InputError(f"must be {expected}, not {got}", origin, ".".join(map(str, loc)))
-            found[fact] = expr
-        return found
+        return self.formulas.bindings
 
-    @cached_property
+    @property
     def guards(self) -> dict[str, Expr]:
-        return {
-            g.id: self.formula(("lifecycle", "guards", i, "formula"), g.formula, BOOL)
-            for i, g in enumerate(self.lifecycle.guards)
-        }
+        return self.formulas.guards
+
+    @property
+    def choices(self) -> dict[str, tuple[Expr, Expr | None]]:
+        return self.formulas.choices
 
     def guard_of(self, t: LifecycleTransition) -> Expr | None:
         return None if t.guard is None else self.guards[t.guard]
-
-    @cached_property
-    def choices(self) -> dict[str, tuple[Expr, Expr | None]]:
-        """The customer's own way to take a transition: the day and month it picks."""
-        found: dict[str, tuple[Expr, Expr | None]] = {}
-        for i, t in enumerate(self.lifecycle.transitions):
-            if t.choice is None:
-                continue
-            loc = ("lifecycle", "transitions", i, "choice")
-            on = self.formula((*loc, "on"), t.choice.on, DATE)
-            month = (
-                None
-                if t.choice.month is None
-                else self.formula((*loc, "month"), t.choice.month, MONTH)
-            )
-            found[t.event] = (on, month)
-        return found
 
     def uses_month(self, t: LifecycleTransition) -> bool:
         """Does the event carry a month (a notice names one; moving it names another)?"""
@@ -225,18 +178,10 @@ class Machine:
                     pending += list(names_used(formula))
         return reached
 
-    def check_formulas(self) -> None:
-        """Type-check every formula of [lifecycle] (raises InputError at the first)."""
-        _ = self.bindings, self.guards, self.choices
-
 
 def machine(spec: Spec) -> Machine | None:
     lifecycle = spec.document.lifecycle
-    if lifecycle is None:
-        return None
-    found = Machine(spec, lifecycle)
-    found.check_formulas()
-    return found
+    return None if lifecycle is None else Machine(spec, lifecycle)
 
 
 # --- The executable side ---------------------------------------------------------------------

@@ -131,12 +131,12 @@ class _Checker:
             case Name():
                 return self.name(node)
             case Negate():
-                return self.negate(node)
+                return self.negate(node, expected)
             case Not():
                 self.condition(node.operand, "`not`")
                 return BOOL
             case Arith():
-                return self.arith(node)
+                return self.arith(node, expected)
             case Logic():
                 self.condition(node.left, f"the left of `{node.op}`")
                 self.condition(node.right, f"the right of `{node.op}`")
@@ -148,7 +148,7 @@ class _Checker:
             case IfExpr():
                 return self.conditional(node, expected)
             case Call():
-                return self.call(node)
+                return self.call(node, expected)
         raise TypeError(f"not a language node: {node!r}")  # pragma: no cover
 
     def settle(self, node: Expr, type_: Type) -> None:
@@ -285,17 +285,21 @@ class _Checker:
                 node,
             )
 
-    def negate(self, node: Negate) -> _Checked:
-        found = self.visit(node.operand)
+    def negate(self, node: Negate, expected: Type | None = None) -> _Checked:
+        found = self.visit(node.operand, expected if expected in _NUMBERS else None)
         if found is not None and found not in _NUMBERS:
             raise self.error(f"`-` needs a number (int or yen), not {found}", node)
         return found
 
-    def arith(self, node: Arith) -> _Checked:
+    def arith(self, node: Arith, expected: Type | None = None) -> _Checked:
         if node.op in ("//", "%"):
             return self.division(node)
-        left = self.visit(node.left)
-        right = self.visit(node.right)
+        inner = expected if node.op in ("+", "-") and expected in _NUMBERS else None
+        left = self.visit(node.left, inner)
+        if node.op == "*" and expected == YEN and left == INT:
+            right = self.visit(node.right, YEN)  # a count times the amount
+        else:
+            right = self.visit(node.right, inner)
         for side, found in ((node.left, left), (node.right, right)):
             if found is not None and found not in _NUMBERS:
                 raise self.error(
@@ -304,7 +308,7 @@ class _Checker:
                     side,
                 )
         if node.op == "*":
-            return self.product(node, left, right)
+            return self.product(node, left, right, expected)
         same, result = self.join(node.left, left, node.right, right)
         if not same:
             raise self.error(
@@ -314,11 +318,19 @@ class _Checker:
             )
         return result
 
-    def product(self, node: Arith, left: _Checked, right: _Checked) -> _Checked:
+    def product(
+        self, node: Arith, left: _Checked, right: _Checked, expected: Type | None = None
+    ) -> _Checked:
         if left == YEN and right == YEN:
             raise self.error("cannot multiply yen by yen: one factor must be a count (int)", node)
         if left is None and right is None:
             return None
+        # A count times a literal where yen is wanted: the literal is the amount
+        # (`billed_months * 1000` as a fee per month).
+        if expected == YEN and INT in (left, right) and None in (left, right):
+            literal = node.left if left is None else node.right
+            self.settle(literal, YEN)
+            return YEN
         # A literal factor beside an int or yen operand is the count: `12 * monthly_fee`.
         if left is None:
             self.settle(node.left, INT)
@@ -501,7 +513,7 @@ class _Checker:
 
     # --- Calls -----------------------------------------------------------------------------
 
-    def call(self, node: Call) -> _Checked:
+    def call(self, node: Call, expected: Type | None = None) -> _Checked:
         function = fn.FUNCTIONS.get(node.function)
         if function is None:
             if node.function in self.scope.names:
@@ -523,7 +535,7 @@ class _Checker:
                 node,
             )
         if node.function in ("min", "max"):
-            return self.extremum(node)
+            return self.extremum(node, expected)
         if node.function == "sum_fees":
             return self.sum_fees(node)
         if node.function in ("date", "month"):
@@ -580,7 +592,8 @@ class _Checker:
             set_static(arg, value)
             self.literal_range(node, arg, value)
             return
-        found = self.visit(arg)
+        single = next(iter(param.types)) if len(param.types) == 1 else None
+        found = self.visit(arg, single)
         if found is None and INT in param.types:
             self.settle(arg, INT)
             return
@@ -633,14 +646,15 @@ class _Checker:
         annotate(arg, result)
         return result
 
-    def extremum(self, node: Call) -> _Checked:
+    def extremum(self, node: Call, expected: Type | None = None) -> _Checked:
         if len(node.args) < 2:
             raise self.error(
                 f"{node.function} takes two or more arguments, not {len(node.args)}: "
                 f"write {node.function}(x, y)",
                 node,
             )
-        found = [self.visit(arg) for arg in node.args]
+        inner = expected if expected in _NUMBERS else None
+        found = [self.visit(arg, inner) for arg in node.args]
         for arg, got in zip(node.args, found, strict=True):
             if got is not None and not got.is_ordered:
                 raise self.error(f"{node.function} takes int, yen, date or month, not {got}", arg)
@@ -679,13 +693,13 @@ class _Checker:
             )
         for index, arg in enumerate(node.args):
             wanted = MONTH if index < 2 or (index > 2 and index % 2 == 1) else YEN
-            found = self.visit(arg)
+            found = self.visit(arg, wanted)
             if found is None and wanted == YEN:
                 self.settle(arg, YEN)
                 continue
             if found != wanted:
                 raise self.error(
-                    f"sum_fees takes {_a(str(wanted))} as its {index + 1}th argument, not "
+                    f"sum_fees takes {_a(str(wanted))} as argument {index + 1}, not "
                     f"{_name(found)}{_conversion_hint(frozenset({wanted}), found)}",
                     arg,
                 )

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from termcheck.errors import InputError, Position
 from termcheck.model.articles import Article, article_index, load_articles
+from termcheck.model.lifecycle_formulas import LifecycleFormulas, check_lifecycle
 from termcheck.model.schema import DocumentInfo, Lifecycle, ModelDocument
 from termcheck.model.tomlfile import TomlFile, load_toml
 from termcheck.model.vocabulary import Entry, Vocabulary, build
@@ -33,6 +34,7 @@ class Spec:
     articles: tuple[Article, ...]
     source: TomlFile
     vocabulary: Vocabulary = field(repr=False)
+    lifecycle: LifecycleFormulas | None = field(default=None, repr=False)
 
     def article(self, article_id: str) -> Article:
         return article_index(list(self.articles))[article_id]
@@ -57,8 +59,7 @@ class Spec:
         """This model with another document (a quote's effective terms, a mutant):
         checked and given its own vocabulary, so that nothing stale survives."""
         check_document(self.source, document, list(self.articles))
-        vocabulary = build(document, self.source, self.directory)
-        return Spec(self.directory, document, self.articles, self.source, vocabulary)
+        return _assemble(self.directory, document, self.articles, self.source)
 
 
 def load_spec(directory: Path) -> Spec:
@@ -74,8 +75,20 @@ def load_spec(directory: Path) -> Spec:
         raise source.error(("terms", "text"), f"no such file {document.terms.text!r}")
     articles = load_articles(directory / document.terms.text)
     check_document(source, document, articles)
+    return _assemble(directory, document, tuple(articles), source)
+
+
+def _assemble(
+    directory: Path, document: ModelDocument, articles: tuple[Article, ...], source: TomlFile
+) -> Spec:
+    """The vocabulary and the lifecycle's formulas, each checked, in one Spec."""
     vocabulary = build(document, source, directory)
-    return Spec(directory, document, tuple(articles), source, vocabulary)
+    lifecycle = (
+        None
+        if document.lifecycle is None
+        else check_lifecycle(document.lifecycle, vocabulary, source)
+    )
+    return Spec(directory, document, articles, source, vocabulary, lifecycle)
 
 
 def validate(source: TomlFile) -> ModelDocument:
@@ -255,6 +268,11 @@ def _check_lifecycle(source: TomlFile, document: ModelDocument, lifecycle: Lifec
     facts = [f.id for f in document.facts]
     for fact in lifecycle.facts:
         _known(source, ("lifecycle", "facts", fact), fact, facts)
+    named = {lifecycle.initial}
+    for transition in lifecycle.transitions:
+        named |= {*transition.source, *([transition.target] if transition.target else [])}
+    if named <= set(states):  # a misspelt state explains the rest: reported below
+        _check_termination_month_after_notice(source, lifecycle)
     events = [t.event for t in lifecycle.transitions]
     for i, transition in enumerate(lifecycle.transitions):
         loc: Loc = ("lifecycle", "transitions", i)
@@ -281,7 +299,6 @@ def _check_lifecycle(source: TomlFile, document: ModelDocument, lifecycle: Lifec
             raise source.error((*loc, "choice"), "only the customer's transitions have a choice")
     for i, forbidden in enumerate(lifecycle.forbidden):
         _known(source, ("lifecycle", "forbidden", i, "state"), forbidden.state, states)
-    _check_termination_month_after_notice(source, lifecycle)
 
 
 def _check_termination_month_after_notice(source: TomlFile, lifecycle: Lifecycle) -> None:

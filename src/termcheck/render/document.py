@@ -120,7 +120,8 @@ def facts(doc: Doc, customer: Customer, lang: Lang) -> list[str]:
             if kind(doc, name) == "enum"
             else f"{label(doc, name, lang)} {shown}"
         )
-    lines = [separator.join(parts)] if parts else []
+    line = separator.join(parts)
+    lines = [line[:1].upper() + line[1:] if lang == "en" else line] if parts else []
     for charge in told["charges"]:
         lines.append(_charge(doc, charge, lang))
     if told["total"]:

@@ -175,6 +175,14 @@ def _blamed(v: Vocabulary, used: frozenset[str]) -> str:
     return ordered[-1] if ordered else "case"
 
 
+def values_of(
+    v: Vocabulary, facts: Mapping[str, object], readings: Readings | None = None
+) -> Outcome:
+    """The quantities some facts decide (those that depend only on them), without asking
+    whether the facts make a possible case: a part of a case, such as a lifecycle's."""
+    return _values(v, facts, reading_choice(v, readings))
+
+
 def _values(v: Vocabulary, facts: Mapping[str, object], readings: Readings) -> Outcome:
     values: dict[str, object] = dict(facts)
     for name in v.order:
