@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from termcheck.errors import InputError
 from termcheck.model.articles import (
     Article,
     article_index,
@@ -14,7 +15,6 @@ from termcheck.model.articles import (
     normalize,
     parse_articles,
 )
-from termcheck.errors import InputError
 
 TERMS = Path(__file__).resolve().parents[1] / "model" / "usen-gate02-iij-id" / "terms.ja.md"
 

@@ -140,3 +140,18 @@ def test_bad_input_exits_2_naming_the_flag(runner: CliRunner, args: list[str], f
     assert isinstance(result.exception, SystemExit)
     assert result.stdout == ""
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_facts_lists_the_flags_of_the_model(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["calc", "--facts"])
+    assert result.exit_code == 0, result.output
+    for flag in ("--service-start", "--monthly-fee", "--termination-month", "--ground"):
+        assert flag in result.stdout
+    assert "YYYY-MM-DD" in result.stdout and "第7条第1項" in result.stdout
+
+
+def test_an_enumeration_is_shown_by_its_name(runner: CliRunner) -> None:
+    args = ["calc", "--service-start", "2026-03-15", "--monthly-fee", "100000"]
+    result = runner.invoke(app, [*args, "--termination-month", "2026-10", "--ground", "immediate"])
+    assert result.exit_code == 0, result.output
+    assert "無催告解除" in result.stdout

@@ -10,13 +10,13 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from termcheck import load_properties
 from termcheck.cli import app
 from termcheck.model.coverage import Status, coverage, model_citations, parent_id
-from termcheck import load_properties
-from termcheck.verify.properties import Property
 from termcheck.model.schema import NotModelled
 from termcheck.model.spec import Spec
 from termcheck.model.tomlfile import TomlFile
+from termcheck.verify.properties import Property
 
 from strategies import with_document
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from hypothesis import given
 
-from strategies import cases, readings
 from termcheck.model.spec import Spec
 from termcheck.semantics.case import evaluate
 from termcheck.smt.encoding import evaluate_at
 from termcheck.verify.implementation import disagreements, of_model
+
+from strategies import cases, readings
 
 
 @given(cases())

@@ -10,13 +10,13 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from termcheck.cli import app
-from termcheck.model.drift import Kind, find_drift, with_table
-from termcheck.errors import InputError
 from termcheck import load_properties
-from termcheck.verify.properties import Property
+from termcheck.cli import app
+from termcheck.errors import InputError
+from termcheck.model.drift import Kind, find_drift, with_table
 from termcheck.model.schema import Fingerprints
 from termcheck.model.spec import Spec, load_spec
+from termcheck.verify.properties import Property
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "model" / "usen-gate02-iij-id"

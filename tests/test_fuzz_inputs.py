@@ -38,11 +38,11 @@ from hypothesis import currently_in_test_context, event, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
+from conftest import SHIPPED_MODEL
 from termcheck import paths
 from termcheck.cli import app
+from termcheck.model.spec import load_spec
 
-ROOT = Path(__file__).resolve().parents[1]
-SHIPPED_MODEL = ROOT / "model" / paths.SHIPPED_MODEL
 MODEL_TEXT = (SHIPPED_MODEL / "model.toml").read_text(encoding="utf-8")
 TERMS_TEXT = (SHIPPED_MODEL / "terms.ja.md").read_text(encoding="utf-8")
 
@@ -95,7 +95,7 @@ class Workspace:
 
     @property
     def model(self) -> Path:
-        return self.root / "model" / paths.SHIPPED_MODEL
+        return self.root / "model" / SHIPPED_MODEL.name
 
     @property
     def properties(self) -> Path:
@@ -109,7 +109,12 @@ class Workspace:
         """The copies of the shipped model and properties, and the sentinel, afresh."""
         for folder in ("model", "properties", "out"):
             shutil.rmtree(self.root / folder, ignore_errors=True)
+        (self.root / paths.CONFIG).unlink(missing_ok=True)
         shutil.copytree(SHIPPED_MODEL, self.model)
+        (self.root / paths.CONFIG).write_text(
+            f'[termcheck]\nmodel = "model/{SHIPPED_MODEL.name}"\nproperties = "properties"\n',
+            encoding="utf-8",
+        )
         self.properties.mkdir(parents=True)
         (self.properties / "cheap.toml").write_text(CHEAP_PROPERTIES, encoding="utf-8")
         self.sentinel.parent.mkdir(parents=True)
@@ -230,7 +235,8 @@ def edited_toml(draw: st.DrawFn, text: str) -> str:
         if not lines:
             break
         at = draw(st.integers(0, len(lines) - 1))
-        edit = draw(st.sampled_from(["delete", "duplicate", "swap", "value", "key", "junk", "cut"]))
+        edits = ["delete", "duplicate", "swap", "value", "key", "junk", "cut", "formula"]
+        edit = draw(st.sampled_from(edits))
         event(f"toml edit: {edit}")
         if edit == "delete":
             del lines[at]
@@ -250,7 +256,17 @@ def edited_toml(draw: st.DrawFn, text: str) -> str:
             lines[at] = lines[at][:column] + junk + lines[at][column:]
         elif edit == "cut":
             lines = lines[:at]
+        elif edit == "formula":
+            # A formula, a guard or a relation: one line of the language, mistyped.
+            formulas = [i for i, line in enumerate(lines) if FORMULA_LINE.match(line)]
+            if formulas:
+                at = draw(st.sampled_from(formulas))
+                key = lines[at].split("=", 1)[0]
+                lines[at] = f"{key}= '{draw(broken_expressions())}'".replace("\n", " ")
     return "\n".join(lines) + "\n"
+
+
+FORMULA_LINE = re.compile(r"^(formula|when|shown_if|guard|on|month|assume|assert) = ['\"][^'\"]")
 
 
 @_examples(40)
@@ -326,6 +342,16 @@ TOKENS = [
     "first_day(",
     "no_such_function(",
     "date(",
+    "if",
+    "then",
+    "else",
+    "max(",
+    "min(",
+    "scale(",
+    "sum_fees(",
+    "is_business_day(",
+    "add_business_days(",
+    "period_end(",
     "=",
     "$",
     "　",
@@ -440,6 +466,17 @@ WORDS = [
 OUTPUT_NAMES = re.compile(r"out|output|dest|write|save")
 
 
+def _fact_flags() -> dict[str, list[str]]:
+    """calc's flags, one per fact of the shipped model, with values of every kind."""
+    flags: dict[str, list[str]] = {}
+    for fact in load_spec(SHIPPED_MODEL).document.facts:
+        flags["--" + fact.id.replace("_", "-")] = DATES + MONTHS + NUMBERS + WORDS
+    return flags
+
+
+FACT_FLAGS = _fact_flags()
+
+
 def _path_values(space: Workspace) -> list[str]:
     return [
         str(space.model),
@@ -485,6 +522,10 @@ def command_lines(draw: st.DrawFn, command: str, space: Workspace) -> list[str]:
                 args.append(draw(_values_for(name, space)))
         else:
             args.append(draw(_values_for(name, space)))
+    if command == "calc":  # the facts of the model are options of their own
+        for flag, values in FACT_FLAGS.items():
+            if draw(st.integers(0, 2)):
+                args += [flag, draw(st.sampled_from(values))]
     if "properties" in options and "--properties" not in args:
         args += ["--properties", str(space.properties)]
     if "rlimit" in options and "--rlimit" not in args:

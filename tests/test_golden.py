@@ -16,12 +16,13 @@ from typing import Any
 import pytest
 from hypothesis import given
 
-from strategies import cases
 from termcheck.errors import ScenarioError
 from termcheck.model.spec import Spec
 from termcheck.semantics.calendar import Month
 from termcheck.semantics.case import Outcome, evaluate
 from termcheck.verify.implementation import of_model
+
+from strategies import cases
 
 FEE = 100_000
 
@@ -48,7 +49,9 @@ class Figures:
             raise AttributeError(name)
         value = self.outcome.value(name)
         entry = entries[name]
-        adopted = all(self.outcome.readings.get(q) == entries[q].adopted for q in entry.depends_on_readings)
+        adopted = all(
+            self.outcome.readings.get(q) == entries[q].adopted for q in entry.depends_on_readings
+        )
         if entry.kind == "derived" and adopted:
             assert self.answers.get(name) == value, (name, self.answers.get(name), value)
         return value
@@ -360,9 +363,7 @@ def test_liability_cap_twenty_months_in(spec: Spec) -> None:
     assert run(spec, **facts, readings={"liability_cap": "paid-last-year"}).liability_cap == (
         12 * FEE
     )
-    assert run(spec, **facts, readings={"liability_cap": "annual-fee"}).liability_cap == (
-        12 * FEE
-    )
+    assert run(spec, **facts, readings={"liability_cap": "annual-fee"}).liability_cap == (12 * FEE)
 
 
 def test_liability_cap_five_months_in(spec: Spec) -> None:

@@ -6,16 +6,11 @@ and random values, Python and Z3 compute the same thing.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-from typing import Any
+from datetime import date
 
 import pytest
 import z3
-from hypothesis import given
-from hypothesis import strategies as st
 
-from termcheck.smt import symcal
-from termcheck.semantics.calendar import Month
 from conftest import SHIPPED_MODEL
 from termcheck.errors import InputError, Position
 from termcheck.language.ast import (
@@ -24,7 +19,6 @@ from termcheck.language.ast import (
     Call,
     Compare,
     Expr,
-    IfExpr,
     IntLit,
     Logic,
     Membership,
@@ -41,6 +35,8 @@ from termcheck.language.parse import parse
 from termcheck.language.typecheck import Scope, check
 from termcheck.language.types import BOOL, DATE, INT, MONTH, YEN, Type, enum
 from termcheck.model.spec import load_spec
+from termcheck.semantics.calendar import Month
+from termcheck.smt import symcal
 from termcheck.smt.compile import Compiler, SymContext
 
 PATH = "properties/penalty.toml"

@@ -19,17 +19,17 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 from typer.testing import CliRunner
 
+from termcheck import load_properties
 from termcheck.checks import lifecycle as lc
 from termcheck.checks import lifecycle_check
-from termcheck.semantics.calendar import Month, month_of
-from termcheck.verify.results import Result, Status
+from termcheck.checks.lifecycle_claims import CLAIMS, Params
 from termcheck.cli import app
 from termcheck.errors import InputError
-from termcheck.checks.lifecycle_claims import CLAIMS, Params
-from termcheck import load_properties
-from termcheck.verify.properties import Property
 from termcheck.model.spec import Spec, load_spec
+from termcheck.semantics.calendar import Month, month_of
 from termcheck.semantics.case import values_of
+from termcheck.verify.properties import Property
+from termcheck.verify.results import Result, Status
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "model" / "usen-gate02-iij-id"
@@ -278,6 +278,7 @@ def quantity(m: lc.Machine, name: str, **facts: object) -> date:
     found = values.value(name)
     assert isinstance(found, date), name
     return found
+
 
 LifecycleMachine.TestCase.settings = settings(
     settings.default,

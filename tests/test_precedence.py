@@ -16,14 +16,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from termcheck import load_properties
 from termcheck.checks import REGISTRY, effective, precedence, substitution
-from termcheck.verify.results import Status
 from termcheck.cli import app
 from termcheck.errors import InputError
-from termcheck import load_properties
-from termcheck.verify.properties import Property
 from termcheck.model.schema import Prevail
 from termcheck.model.spec import Spec, load_spec
+from termcheck.verify.properties import Property
+from termcheck.verify.results import Status
 
 from strategies import with_document
 

@@ -9,12 +9,12 @@ import z3
 from hypothesis import given
 from hypothesis import strategies as st
 
-from termcheck.checks import REGISTRY, pricelist
-from termcheck.verify.results import Result, Status
 from termcheck import load_properties
-from termcheck.verify.properties import Property
+from termcheck.checks import REGISTRY, pricelist
 from termcheck.model.schema import PriceList
 from termcheck.model.spec import Spec
+from termcheck.verify.properties import Property
+from termcheck.verify.results import Result, Status
 
 from strategies import with_document
 

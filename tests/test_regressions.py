@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 
-from strategies import cases
 from termcheck import load_properties
 from termcheck.model.spec import Spec
 from termcheck.semantics.calendar import Month
@@ -23,6 +22,8 @@ from termcheck.semantics.case import evaluate
 from termcheck.verify.implementation import disagreements, of_model
 from termcheck.verify.properties import Property
 from termcheck.verify.scenario import replay_property
+
+from strategies import cases
 
 Customer = tuple[dict[str, object], dict[str, str]]  # facts and readings
 

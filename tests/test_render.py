@@ -15,16 +15,15 @@ from typing import Any
 import pytest
 from hypothesis import given
 
-from termcheck import check_all
-from termcheck.verify.results import Counterexample, Evidence, Options, Result, Status
-from termcheck import load_properties
-from termcheck.verify.properties import Property
+from termcheck import check_all, load_properties
+from termcheck.model.spec import Spec
 from termcheck.render import html, junit, markdown, render, sarif
 from termcheck.render.document import customers, value
 from termcheck.render.timeline import customer_rows
 from termcheck.report.document import document
 from termcheck.semantics.case import evaluate
-from termcheck.model.spec import Spec
+from termcheck.verify.properties import Property
+from termcheck.verify.results import Counterexample, Evidence, Options, Result, Status
 
 from strategies import cases
 
@@ -135,7 +134,7 @@ def test_markdown_in_english_keeps_the_japanese_title_beside(doc: dict[str, Any]
     assert f"*{markdown.escape(entry['title_ja'])}*" in text
     assert "#### Customer a" in text and "| Month | Charge | Events |" in text
     told = text.split("#### Customer a")[1].split("Legend:")[0]
-    assert "¥" in told and "円" not in told and "Monthly fee" in told
+    assert "¥" in told and "円" not in told and "Service start" in told and "monthly fee" in told
 
 
 def with_only(doc: dict[str, Any], *ids: str) -> dict[str, Any]:

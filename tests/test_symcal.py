@@ -9,8 +9,8 @@ import z3
 from hypothesis import given
 from hypothesis import strategies as st
 
-from termcheck.smt import symcal
 from termcheck.semantics.calendar import Month, days_between, month_of
+from termcheck.smt import symcal
 
 from strategies import dates
 

@@ -144,7 +144,8 @@ def test_penalty_of_thirteen_months_is_refuted(tmp_path: Path) -> None:
 def test_billing_from_the_service_start_is_refuted(tmp_path: Path) -> None:
     model = broken_model(
         tmp_path,
-        'phrase = "提供開始日の翌月1日から"\nformula = "first_day(add_months(month_of(service_start), 1))"',
+        'phrase = "提供開始日の翌月1日から"\n'
+        'formula = "first_day(add_months(month_of(service_start), 1))"',
         'phrase = "提供開始日の翌月1日から"\nformula = "service_start"',
     )
     only = ["billing.starts-first-of-next-month", "billing.minimum-term-spans-stated-months"]

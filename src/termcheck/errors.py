@@ -19,7 +19,9 @@ class Position:
     column: int | None = None
 
     def __str__(self) -> str:
-        text = str(self.path)
+        from termcheck.paths import display  # messages carry no machine-specific paths
+
+        text = display(Path(self.path))
         if self.line is not None:
             text += f":{self.line}"
             if self.column is not None:

@@ -604,8 +604,8 @@ def _elements_read(
 
 
 def wording_changes(old: Spec, new: Spec) -> list[WordingChange]:
-    """The provisions whose wording differs, innermost only: when 第9条第2項 changed, so
-    did 第9条, and saying so again would only repeat it."""
+    """The provisions whose wording differs, innermost only: when 第N条第M項 changed, so
+    did 第N条, and saying so again would only repeat it."""
     before = {a.id: a for a in old.articles}
     after = {a.id: a for a in new.articles}
     changes = [

@@ -134,6 +134,14 @@ def catalogue(spec: Spec) -> list[Mutation]:
     ]
 
 
+def stale_explanations(spec: Spec) -> list[str]:
+    """The [[equivalent_mutants]] entries that name no mutant of the catalogue: the
+    formula they argue about was edited (a mutant's id carries its position), so the
+    argument may no longer hold and must be reviewed."""
+    known = {m.id for m in catalogue(spec)}
+    return sorted(e.mutant for e in spec.document.equivalent_mutants if e.mutant not in known)
+
+
 def _formula_catalogue(spec: Spec) -> Iterator[Mutation]:
     v = spec.vocabulary
     doc = spec.document
@@ -481,10 +489,12 @@ def summary(results: list[MutantResult]) -> dict[str, int]:
     return counts
 
 
-def to_document(results: list[MutantResult]) -> dict[str, Any]:
-    """The JSON form of a run: every mutant, the counts and the exit code."""
+def to_document(results: list[MutantResult], stale: list[str] | None = None) -> dict[str, Any]:
+    """The JSON form of a run: every mutant, the stale explanations, the counts and the
+    exit code."""
     return {
-        "exit_code": exit_code(results),
+        "exit_code": 1 if stale else exit_code(results),
+        "stale_explanations": stale or [],
         "summary": summary(results),
         "mutants": [
             {

@@ -21,7 +21,6 @@ from typing import Any, Literal
 import z3
 
 from termcheck.checks.lifecycle import (
-    FLAGS,
     TICK,
     Contract,
     Event,
@@ -41,6 +40,7 @@ from termcheck.language.ast import Expr
 from termcheck.language.parse import parse
 from termcheck.language.typecheck import check
 from termcheck.language.types import DATE, Type, set_of
+from termcheck.model.lifecycle_formulas import FLAGS
 from termcheck.model.schema import LifecycleState, LifecycleTransition
 from termcheck.semantics.calendar import HORIZON_LAST_YEAR, month_of
 from termcheck.smt.symcal import Z3Bool

@@ -2,7 +2,7 @@
 
 The facts are the model's: each is a flag named after it (`service_start` is
 `--service-start`), so a model with other facts takes other flags. `termcheck calc
---help` lists those of the project's model.
+--facts` lists those of the model.
 """
 
 from __future__ import annotations
@@ -48,10 +48,15 @@ def calc(
         typer.Option(help="QUANTITY=READING: compute under another reading (repeatable)"),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="one JSON object")] = False,
+    list_facts: Annotated[
+        bool, typer.Option("--facts", help="list the model's facts (the flags calc takes)")
+    ] = False,
 ) -> None:
-    """Compute every figure the terms decide for one customer: one --FACT VALUE per fact
-    of the model (--service-start 2026-03-15 --monthly-fee 100000 …)."""
+    """Compute every figure the terms decide for one customer: one --FACT VALUE per fact of the model (--service-start 2026-03-15 --monthly-fee 100000 …); --facts lists them."""  # noqa: E501 (typer shows the docstring's first paragraph as one line)
     spec = load_model(model)
+    if list_facts:
+        print_facts(spec)
+        return
     facts = parse_facts(spec, list(ctx.args))
     readings = reading_overrides(spec, reading or [])
     try:
@@ -65,6 +70,20 @@ def calc(
         )
     else:
         print_calc(spec, outcome)
+
+
+def print_facts(spec: Spec) -> None:
+    table = Table(show_edge=False)
+    for column in ("flag", "value", "fact", "article"):
+        table.add_column(column, overflow="fold")
+    for entry in spec.vocabulary.facts:
+        table.add_row(
+            f"--{flag_of(entry.id)}",
+            _value_help(spec, entry),
+            f"{entry.ja} / {entry.en}",
+            ", ".join(spec.heading(a) for a in entry.articles),
+        )
+    Console(highlight=False).print(table)
 
 
 def parse_facts(spec: Spec, args: list[str]) -> dict[str, object]:
@@ -129,11 +148,7 @@ def calc_json(spec: Spec, outcome: Outcome) -> dict[str, object]:
 def print_calc(spec: Spec, outcome: Outcome) -> None:
     console = Console(highlight=False)
     v = spec.vocabulary
-    given = ", ".join(
-        f"{e.ja} {for_people(outcome.value(e.id), e.type.kind)}"
-        for e in v.facts
-        if outcome.has(e.id)
-    )
+    given = ", ".join(f"{e.ja} {_shown(spec, e, outcome)}" for e in v.facts if outcome.has(e.id))
     chosen = ", ".join(f"{name} {option}" for name, option in sorted(outcome.readings.items()))
     console.print(f"{spec.document.terms.title}（{spec.document.terms.version}版）: {given}")
     if chosen:
@@ -146,7 +161,19 @@ def print_calc(spec: Spec, outcome: Outcome) -> None:
             continue
         table.add_row(
             f"{entry.ja} / {entry.en}",
-            for_people(outcome.value(entry.id), entry.type.kind),
+            _shown(spec, entry, outcome),
             spec.heading(entry.article),
         )
     console.print(table)
+
+
+def _shown(spec: Spec, entry: Entry, outcome: Outcome) -> str:
+    """The value as a reader of the terms writes it; a value of an enumeration by the
+    name the model gives it (契約者による解約, not `customer`)."""
+    value = outcome.value(entry.id)
+    if entry.type.kind == "enum":
+        for info in spec.document.enums:
+            if info.id == entry.type.enum:
+                labels = {item.id: item.ja for item in info.values}
+                return labels.get(str(value), str(value))
+    return for_people(value, entry.type.kind)

@@ -128,7 +128,10 @@ def document(result: DiffResult) -> dict[str, Any]:
         "only_old": list(result.only_old),
         "only_new": list(result.only_new),
         "names": _names(result),
+        "enums": _enum_labels(result),
         "headline": list(result.new.document.report.headline),
+        # The facts in the order the new version declares them: the order a customer is told.
+        "facts": [e.id for e in result.new.vocabulary.facts],
         "properties": [_verdict_json(result, change) for change in result.verdicts],
         "undecided_properties": list(result.undecided_properties),
         "drift": {side: [d.as_json() for d in found] for side, found in result.drift.items()},
@@ -137,7 +140,7 @@ def document(result: DiffResult) -> dict[str, Any]:
 
 
 def _headings(result: DiffResult) -> dict[str, str]:
-    """第9条第2項 for "9-2": every provision the document names, as the texts head it."""
+    """第N条第M項 for "N-M": every provision the document names, as the texts head it."""
     named = {e.article for e in result.elements if e.article}
     named |= {a for q in result.quantities for a in q.quantity.articles}
     named |= {a for change in result.verdicts for a in change.prop.articles}
@@ -153,6 +156,19 @@ def _names(result: DiffResult) -> dict[str, dict[str, str]]:
     for spec in (result.old, result.new):
         for entry in spec.vocabulary.entries.values():
             found[entry.id] = {"ja": entry.ja, "en": entry.en, "type": entry.type.kind}
+            if entry.type.enum is not None:
+                found[entry.id]["enum"] = entry.type.enum
+    return found
+
+
+def _enum_labels(result: DiffResult) -> dict[str, dict[str, dict[str, str]]]:
+    """Each value of each enumeration of either version as people name it."""
+    found: dict[str, dict[str, dict[str, str]]] = {}
+    for spec in (result.old, result.new):
+        for info in spec.document.enums:
+            labels = found.setdefault(info.id, {})
+            for value in info.values:
+                labels[value.id] = {"ja": value.ja, "en": value.en}
     return found
 
 
@@ -476,9 +492,8 @@ class _Report:
             largest = _size(entry["type"], size)
             head = f"- {self._bold(f'{ja} / {en}')}: by at most {largest} {scope}, for"
         witness = change["witness"]
-        first = ["service_start", *self.doc["headline"]]
-        told = [n for n in first if n in witness["inputs"]]
-        told += [n for n in entry["inputs"] if n not in told]
+        shown = {*self.doc["headline"], *entry["inputs"]}
+        told = [n for n in self.doc["facts"] if n in shown and n in witness["inputs"]]
         lines = [head]
         for lang in ("ja", "en"):
             facts = ", ".join(
@@ -544,6 +559,9 @@ class _Report:
 
     def people(self, value: object, name: str, lang: Lang) -> str:
         kind = self.names.get(name, {}).get("type", "")
+        enum = self.names.get(name, {}).get("enum")
+        if enum is not None:  # a value of an enumeration by the name the model gives it
+            return str(self.doc["enums"].get(enum, {}).get(str(value), {}).get(lang, value))
         return for_people(from_json(value, kind), kind, lang)
 
     def moved(self, name: str, values: dict[str, object], lang: Lang) -> str:

@@ -59,12 +59,18 @@ def mutate(
     except mutation_testing.BaselineUnmet as exc:
         typer.echo(f"termcheck: the unmutated model does not meet: {exc}; run verify", err=True)
         raise typer.Exit(1) from None
+    stale = mutation_testing.stale_explanations(spec)
     if output_format == "json":
-        document = mutation_testing.to_document(results)
+        document = mutation_testing.to_document(results, stale)
         typer.echo(json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True))
     else:
         print_mutants(results)
-    raise typer.Exit(mutation_testing.exit_code(results))
+        for mutant in stale:
+            typer.echo(
+                f"[[equivalent_mutants]] {mutant!r} names no mutant: its formula was edited; "
+                "review the argument and give the mutant's new id (termcheck mutate --format json)"
+            )
+    raise typer.Exit(1 if stale else mutation_testing.exit_code(results))
 
 
 def _sections(names: list[str]) -> frozenset[str] | None:

@@ -1,7 +1,7 @@
 """The text of the terms, split into provisions that the model can cite.
 
 `model/<terms>/terms.ja.md` holds the agreement as Markdown: one `## ` heading per article
-(`## 第9条 (最低利用期間)`), then `## 別記` and `## 別紙 【読替え表】`. Inside an article the
+(`## 第N条 (見出し)`), then `## 別記` and `## 別紙 【読替え表】`. Inside an article the
 first paragraph has no number, later ones start with their number and a space ("2 …"),
 and items (号) are lines "(1) …". Paragraphs are separated by blank lines.
 
@@ -37,7 +37,7 @@ __all__ = [
 class Article:
     """One provision: an article, a paragraph (項) or an item (号).
 
-    `id` is what the model cites: "9" (第9条), "9-2" (第9条第2項), "6-3-5" (第6条第3項第5号),
+    `id` is what the model cites: "N" (第N条), "N-M" (第N条第M項), "N-M-K" (第N条第M項第K号),
     "appendix" / "appendix-2" (別記, 別記2), "attachment" / "attachment-1" (別紙, 別紙第1表).
     `text` is the provision's text as in the file, without its own number ("2 ", "(5) "),
     which `heading` carries instead; the paragraphs and items inside it keep theirs.
@@ -144,7 +144,7 @@ def load_articles(path: Path) -> list[Article]:
     articles = parse_articles(text, str(path))
     if not any(a.kind == "article" and a.id.isdigit() for a in articles):
         raise InputError(
-            "no article found: expected headings such as '## 第1条 (…)'", Position(path)
+            "no article found: expected headings such as '## 第N条 (見出し)'", Position(path)
         )
     return articles
 
@@ -314,7 +314,7 @@ def _add_line(paragraph: _Node, number: int, text: str, section: _Section, path:
 
 
 def _append_blank(paragraphs: list[_Node]) -> None:
-    """Keep blank lines inside a paragraph (第6条第1項 may run over two blocks); _join
+    """Keep blank lines inside a paragraph (a 項 may run over two blocks); _join
     trims those that end up at its edges."""
     if paragraphs:
         paragraphs[-1].lines.append("")

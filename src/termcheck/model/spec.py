@@ -40,7 +40,7 @@ class Spec:
         return article_index(list(self.articles))[article_id]
 
     def heading(self, article_id: str) -> str:
-        """第9条第2項 for "9-2": the way a reader of the terms names a provision."""
+        """第N条第M項 for "N-M": the way a reader of the terms names a provision."""
         for article in self.articles:
             if article.id == article_id:
                 return article.heading

@@ -94,7 +94,7 @@ def written(doc: Doc, customer: Customer, name: str, lang: Lang) -> str:
 
 
 def enum_label(doc: Doc, enum: str | None, chosen: str, lang: Lang) -> str:
-    """An enumeration value as people name it, with its article: 契約者による解約（第10条第1項）."""
+    """An enumeration value as people name it, with its article: 契約者による解約（第N条第M項）."""
     info = doc["enums"].get(enum or "", {}).get("values", {}).get(chosen)
     if info is None:
         return chosen
@@ -131,7 +131,7 @@ def facts(doc: Doc, customer: Customer, lang: Lang) -> list[str]:
 
 
 def _charge(doc: Doc, charge: dict[str, Any], lang: Lang) -> str:
-    """■ 課金 1ヶ月分: 100,000円（第7条第1項）: the model's own wording for the line."""
+    """■ 課金 1ヶ月分: 100,000円（第N条第M項）: the model's own wording for the line."""
     count = charge["count"]
     amount = charge["amount"]
     template = str(charge[lang])

@@ -144,7 +144,7 @@ def customer_name(scenario: str | None, lang: Lang) -> str:
 
 
 def paren(text: str, lang: Lang) -> str:
-    """A parenthetical as each language writes it: （第9条） or (第9条)."""
+    """A parenthetical as each language writes it: （第N条） or (第N条)."""
     return f"（{text}）" if lang == "ja" else f" ({text})"
 
 

@@ -110,16 +110,17 @@ def add_months(day: date, months: int, on_missing: MonthEnd) -> date:
 
 
 def first_of_next_month(day: date) -> date:
-    """The 1st of the month after `day` (第7条・第9条: 提供開始日の翌月1日)."""
+    """The 1st of the month after `day` (提供開始日の翌月1日, as terms often count)."""
     return month_of(day).shift(1).first_day
 
 
 def period_end(start: date, months: int, *, first_day_counts: bool) -> date:
     """The last day of a period of `months` months from `start` (民法第140条・第143条).
 
-    `first_day_counts` is False for the default rule of 第140条 (初日不算入: the period
+    `first_day_counts` is False for the default rule of 民法第140条 (初日不算入: the period
     is reckoned from the next day) and True where the period starts at the beginning
-    of a day or the contract names its own reckoning day (第138条), as 第9条 does.
+    of a day or the contract names its own reckoning day (民法第138条), as a minimum term
+    often does.
     """
     if months < 1:
         raise ValueError("a period has at least one month")
