@@ -14,13 +14,15 @@ from typing import Any
 
 import pytest
 from hypothesis import given
+from pydantic import TypeAdapter, ValidationError
 
 from termcheck import check_all, load_properties
 from termcheck.model.spec import Spec
 from termcheck.render import html, junit, markdown, render, sarif
 from termcheck.render.document import customers, value
 from termcheck.render.timeline import customer_rows
-from termcheck.report.document import document
+from termcheck.report.document import document, to_json
+from termcheck.report.schema import ReportDocument
 from termcheck.semantics.case import evaluate
 from termcheck.verify.properties import Property
 from termcheck.verify.results import Counterexample, Evidence, Options, Result, Status
@@ -379,3 +381,21 @@ def test_no_report_carries_an_absolute_machine_path(
         text = render(doc, output_format, lang)
         assert str(ROOT) not in text and "/home/" not in text and "/tmp/" not in text
         assert text == render(doc, output_format, lang)
+
+
+def test_the_document_has_exactly_the_shape_of_its_schema(
+    spec: Spec, results: list[Result], doc: dict[str, Any]
+) -> None:
+    # report.json's consumers read termcheck.report.schema; a field the schema does not
+    # list, or lacks, fails here (the schema forbids extra keys).
+    adapter = TypeAdapter(ReportDocument)
+    adapter.validate_python(json.loads(to_json(doc)))
+    timed = document(spec, results, timings=True)
+    adapter.validate_python(json.loads(to_json(timed)))
+    broken = json.loads(to_json(doc))
+    broken["properties"][0]["told"] = {}
+    with pytest.raises(ValidationError, match=r"properties\.0\.told"):
+        adapter.validate_python(broken)
+    del broken["properties"][0]["told"], broken["properties"][0]["status"]
+    with pytest.raises(ValidationError, match=r"properties\.0\.status"):
+        adapter.validate_python(broken)

@@ -12,13 +12,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
 from termcheck.errors import InputError
 from termcheck.files import write_atomic
 from termcheck.render import html, junit, markdown, sarif
 from termcheck.report.document import to_json
 from termcheck.report.present import Lang
+from termcheck.report.schema import ReportDocument
 
 __all__ = [
     "FORMATS",
@@ -99,7 +100,7 @@ def plan(formats: list[str], langs: list[str], out: Path | None) -> list[Report]
     return [Report(wanted[0][0], wanted[0][1], out)]
 
 
-def render(doc: dict[str, Any], output_format: str, lang: Lang) -> str:
+def render(doc: ReportDocument, output_format: str, lang: Lang) -> str:
     """The report document in one format ("text" is drawn by the command line itself)."""
     if output_format == "markdown":
         return markdown.render(doc, lang)
@@ -115,7 +116,7 @@ def render(doc: dict[str, Any], output_format: str, lang: Lang) -> str:
 
 
 def write_reports(
-    reports: list[Report], doc: dict[str, Any], text: Callable[[Lang], str]
+    reports: list[Report], doc: ReportDocument, text: Callable[[Lang], str]
 ) -> list[Path]:
     """Render every report first, then write each atomically: a renderer that fails
     leaves every file as it was. `text` draws the terminal text in a language."""

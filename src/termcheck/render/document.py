@@ -12,10 +12,11 @@ from typing import Any
 
 from termcheck.render.words import MARKS, customer_name, months, paren
 from termcheck.report.present import Lang, for_people, from_json
+from termcheck.report.schema import Case, Charge, PropertyEntry, ReportDocument
 
-Doc = dict[str, Any]
-Entry = dict[str, Any]
-Customer = dict[str, Any]
+Doc = ReportDocument
+Entry = PropertyEntry
+Customer = Case
 
 
 def group(entry: Entry) -> str:
@@ -86,25 +87,32 @@ def value(doc: Doc, customer: Customer, name: str) -> Any:
 
 
 def written(doc: Doc, customer: Customer, name: str, lang: Lang) -> str:
-    info = doc["names"].get(name, {})
+    info = doc["names"].get(name)
     shown = value(doc, customer, name)
-    if info.get("type") == "enum" and isinstance(shown, str):
-        return enum_label(doc, info.get("enum"), shown, lang)
+    if info is not None and info["type"] == "enum" and isinstance(shown, str):
+        return enum_label(doc, info["enum"], shown, lang)
     return for_people(shown, kind(doc, name), lang)
+
+
+def article_of(doc: Doc, name: str) -> str:
+    """The article a fact or quantity cites ("" if the document does not name it)."""
+    info = doc["names"].get(name)
+    return "" if info is None else info["article"]
 
 
 def enum_label(doc: Doc, enum: str | None, chosen: str, lang: Lang) -> str:
     """An enumeration value as people name it, with its article: 契約者による解約（第N条第M項）."""
-    info = doc["enums"].get(enum or "", {}).get("values", {}).get(chosen)
+    enumeration = doc["enums"].get(enum or "")
+    info = None if enumeration is None else enumeration["values"].get(chosen)
     if info is None:
         return chosen
-    article = info.get("article")
-    return str(info[lang]) + (paren(heading(doc, article), lang) if article else "")
+    article = info["article"]
+    return info[lang] + (paren(heading(doc, article), lang) if article else "")
 
 
 def reading_label(doc: Doc, name: str, chosen: str, lang: Lang) -> str:
-    reading = doc["readings"].get(name, {})
-    option = reading.get("options", {}).get(chosen)
+    reading = doc["readings"].get(name)
+    option = None if reading is None else reading["options"].get(chosen)
     return chosen if option is None else f"{chosen}" + paren(option[lang], lang)
 
 
@@ -130,7 +138,7 @@ def facts(doc: Doc, customer: Customer, lang: Lang) -> list[str]:
     return lines
 
 
-def _charge(doc: Doc, charge: dict[str, Any], lang: Lang) -> str:
+def _charge(doc: Doc, charge: Charge, lang: Lang) -> str:
     """■ 課金 1ヶ月分: 100,000円（第N条第M項）: the model's own wording for the line."""
     count = charge["count"]
     amount = charge["amount"]
@@ -149,10 +157,10 @@ def figures(doc: Doc, entry: Entry, customer: Customer, lang: Lang) -> list[str]
     told = customer["told"]
     shown_already = set(told["headline"]) | {told["total"]}
     order = list(doc["names"])
-    pinned = entry.get("pinned", {}).get(customer.get("scenario") or "", {})
+    pinned = entry["pinned"].get(customer["scenario"] or "", {})
     lines = [
         f"{label(doc, name, lang)}: {reading_label(doc, name, chosen, lang)}"
-        + paren(heading(doc, doc["names"].get(name, {}).get("article", "")), lang)
+        + paren(heading(doc, article_of(doc, name)), lang)
         for name, chosen in sorted(pinned.items())
     ]
     for name in sorted(entry["quantities"], key=lambda n: order.index(n) if n in order else 0):

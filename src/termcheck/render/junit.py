@@ -50,7 +50,7 @@ def render(doc: Doc) -> str:
     suites = ET.Element("testsuites", {"name": "termcheck verify", **counts})
     suite = _element(suites, "testsuite", {"name": doc["terms"]["id"], **counts})
     if _timed(entries):
-        seconds = f"{sum(e['seconds'] for e in entries):.4f}"
+        seconds = f"{sum(e['seconds'] or 0.0 for e in entries):.4f}"
         suites.set("time", seconds)
         suite.set("time", seconds)
     properties = ET.SubElement(suite, "properties")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from termcheck.render.document import Customer, Doc, Entry, heading, label
+from termcheck.render.document import Customer, Doc, Entry, article_of, heading, label
 from termcheck.render.words import paren
 from termcheck.report.present import Lang, for_people
 from termcheck.semantics.calendar import Month, month_of, months_between
@@ -86,8 +86,8 @@ def _customer_events(doc: Doc, customer: Customer, lang: Lang) -> list[Event]:
     ordered: list[tuple[date, int, Event]] = []
     for item in customer["told"]["events"]:
         when = date.fromisoformat(item["date"])
-        info = doc["names"].get(item["name"], {})
-        text = label(doc, item["name"], lang) + paren(heading(doc, info.get("article", "")), lang)
+        article = article_of(doc, item["name"])
+        text = label(doc, item["name"], lang) + paren(heading(doc, article), lang)
         note = item["note"]
         if note is not None:
             text += f": {label(doc, note['name'], lang)}: {for_people(note['value'], 'bool', lang)}"

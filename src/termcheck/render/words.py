@@ -6,9 +6,8 @@ the same words.
 
 from __future__ import annotations
 
-from typing import Any
-
 from termcheck.report.present import Lang
+from termcheck.report.schema import PropertyEntry
 
 _WORDS: dict[str, tuple[str, str]] = {
     "report": ("検証レポート", "Verification report"),
@@ -154,8 +153,8 @@ def months(count: int, lang: Lang) -> str:
     return f"{count} month" if count == 1 else f"{count} months"
 
 
-def reason(entry: dict[str, Any], lang: Lang) -> str | None:
+def reason(entry: PropertyEntry, lang: Lang) -> str | None:
     """Why a finding is accepted, in the reader's language where the property gives it."""
-    text = entry.get("reason_ja") if lang == "ja" else None
-    text = text or entry.get("reason")
+    text = entry["reason_ja"] if lang == "ja" else None
+    text = text or entry["reason"]
     return " ".join(str(text).split()) if text else None

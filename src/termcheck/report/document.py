@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,20 @@ from termcheck.model.spec import Spec
 from termcheck.model.vocabulary import THIS_MONTH
 from termcheck.paths import project_root
 from termcheck.report.present import for_json
+from termcheck.report.schema import (
+    Case,
+    Charge,
+    CitedArticle,
+    EnumInfo,
+    Event,
+    EventNote,
+    Evidence,
+    NameInfo,
+    PropertyEntry,
+    ReadingInfo,
+    ReportDocument,
+    Told,
+)
 from termcheck.semantics.calendar import Month, month_of
 from termcheck.semantics.case import Outcome
 from termcheck.verify.properties import Property
@@ -37,7 +52,7 @@ def document(
     *,
     timings: bool,
     properties: list[Property] | None = None,
-) -> dict[str, Any]:
+) -> ReportDocument:
     """`properties`: every property loaded (default: those of `results`), for the drift
     and coverage sections, which speak of what rests on the text, checked or not."""
     rested_on = properties if properties is not None else [r.prop for r in results]
@@ -74,9 +89,9 @@ def summary(results: list[Result]) -> dict[str, int]:
     return counts
 
 
-def _entry(spec: Spec, result: Result, *, timings: bool) -> dict[str, Any]:
+def _entry(spec: Spec, result: Result, *, timings: bool) -> PropertyEntry:
     prop = result.prop
-    entry: dict[str, Any] = {
+    entry: PropertyEntry = {
         "id": prop.id,
         "articles": list(prop.articles),
         "title_ja": prop.title_ja,
@@ -125,7 +140,7 @@ def named_quantities(result: Result) -> set[str]:
     return {name.rpartition(".")[2] for name in result.prop.names}
 
 
-def _counterexample(spec: Spec, result: Result) -> list[dict[str, Any]] | dict[str, Any] | None:
+def _counterexample(spec: Spec, result: Result) -> list[Case] | dict[str, Any] | None:
     if result.evidence is not None:
         return result.evidence.data
     if result.counterexample is None:
@@ -148,7 +163,7 @@ def _counterexample(spec: Spec, result: Result) -> list[dict[str, Any]] | dict[s
     ]
 
 
-def to_json(doc: dict[str, Any]) -> str:
+def to_json(doc: Mapping[str, Any]) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
@@ -172,12 +187,12 @@ def _value(spec: Spec, outcome: Outcome, expr: Any) -> Any:
         return None
 
 
-def told(spec: Spec, outcome: Outcome, mentioned: set[str]) -> dict[str, Any]:
+def told(spec: Spec, outcome: Outcome, mentioned: set[str]) -> Told:
     """The model's [report] for one case, evaluated: its headline facts, its charges,
     the dated events to tell, and the mark of each month between the first and last."""
     report = spec.document.report
     checked = spec.vocabulary.report_formulas
-    charges = []
+    charges: list[Charge] = []
     for index, charge in enumerate(report.charges):
         formulas = checked[("charges", index)]
         if "shown_if" in formulas and not _truth(spec, outcome, formulas["shown_if"]):
@@ -199,7 +214,7 @@ def told(spec: Spec, outcome: Outcome, mentioned: set[str]) -> dict[str, Any]:
                 "article": article,
             }
         )
-    events = []
+    events: list[Event] = []
     for index, item in enumerate(report.timeline):
         when = checked.get(("timeline", index), {}).get("when")
         shown = item.always or item.name in mentioned
@@ -216,7 +231,11 @@ def told(spec: Spec, outcome: Outcome, mentioned: set[str]) -> dict[str, Any]:
                 "name": item.name,
                 "date": value.isoformat(),
                 "order": index,
-                "note": {"name": item.note, "value": note} if isinstance(note, bool) else None,
+                "note": (
+                    EventNote(name=item.note, value=note)
+                    if item.note is not None and isinstance(note, bool)
+                    else None
+                ),
             }
         )
     return {
@@ -228,7 +247,7 @@ def told(spec: Spec, outcome: Outcome, mentioned: set[str]) -> dict[str, Any]:
     }
 
 
-def _marks(spec: Spec, outcome: Outcome, events: list[dict[str, Any]]) -> dict[str, str]:
+def _marks(spec: Spec, outcome: Outcome, events: list[Event]) -> dict[str, str]:
     rules = spec.vocabulary.report_formulas.get(("marks",), {})
     if not events or not rules:
         return {}
@@ -263,7 +282,7 @@ def repo_path(path: Path | str) -> str:
         return Path(os.path.relpath(absolute, root)).as_posix()
 
 
-def cited_articles(spec: Spec, results: list[Result]) -> dict[str, dict[str, Any]]:
+def cited_articles(spec: Spec, results: list[Result]) -> dict[str, CitedArticle]:
     """The provisions the report cites (those the properties rest on, and those of the
     facts, quantities and enumeration values its stories name), with their text."""
     cited = {article for r in results for article in r.prop.articles}
@@ -284,7 +303,7 @@ def cited_articles(spec: Spec, results: list[Result]) -> dict[str, dict[str, Any
     }
 
 
-def names(spec: Spec) -> dict[str, dict[str, Any]]:
+def names(spec: Spec) -> dict[str, NameInfo]:
     """Every fact and quantity as people name it, with its type and article."""
     return {
         entry.id: {
@@ -299,7 +318,7 @@ def names(spec: Spec) -> dict[str, dict[str, Any]]:
     }
 
 
-def enums(spec: Spec) -> dict[str, dict[str, Any]]:
+def enums(spec: Spec) -> dict[str, EnumInfo]:
     """The model's enumerations: each value as people name it, with its article."""
     return {
         info.id: {
@@ -311,10 +330,10 @@ def enums(spec: Spec) -> dict[str, dict[str, Any]]:
     }
 
 
-def readings(spec: Spec) -> dict[str, dict[str, Any]]:
+def readings(spec: Spec) -> dict[str, ReadingInfo]:
     """Each quantity with readings: its phrase, its readings (with their arguments) and
     the adopted one."""
-    found: dict[str, dict[str, Any]] = {}
+    found: dict[str, ReadingInfo] = {}
     for entry in spec.vocabulary.with_readings:
         found[entry.id] = {
             "phrase": entry.phrase,
@@ -333,7 +352,7 @@ def readings(spec: Spec) -> dict[str, dict[str, Any]]:
     return found
 
 
-def _evidence(result: Result) -> dict[str, Any] | None:
+def _evidence(result: Result) -> Evidence | None:
     evidence = result.evidence
     if evidence is None:
         return None
