@@ -70,3 +70,26 @@ def test_leap_rule_follows_the_horizon() -> None:
     assert symcal.leap_rule(1801, 2399) is symcal.gregorian_leap_year
     assert _value(symcal.fast_leap_year(z3.IntVal(2500))) is True
     assert _value(symcal.gregorian_leap_year(z3.IntVal(2500))) is False
+
+
+@given(start=dates(), days=st.integers(-40, 40), pick=st.booleans())
+def test_a_carried_weekday_is_the_weekday(start: date, days: int, pick: bool) -> None:
+    # Business-day searches carry a day's weekday along add_days and select_date instead
+    # of a day number each; the carried term must be the date's weekday.
+    y, m, d = z3.Ints("y m d")
+    base = symcal.SDate(y, m, d)
+    carried = symcal.add_days(symcal.with_weekday(base), days)
+    other = symcal.add_days(symcal.with_weekday(base), -days)
+    chosen = symcal.select_date(z3.BoolVal(pick) == z3.Bool("c"), carried, other)
+    assert carried.weekday is not None and chosen.weekday is not None
+    s = z3.Solver()
+    s.add(y == start.year, m == start.month, d == start.day, z3.Bool("c"))
+    assert s.check() == z3.sat
+    model = s.model()
+    for value in (carried, chosen):
+        day = symcal.to_date(model, value)
+        assert model.eval(value.weekday).as_long() == day.weekday()
+        # the same as the day number would give
+        assert model.eval(symcal.weekday(symcal.SDate(value.year, value.month, value.day))) == (
+            model.eval(value.weekday)
+        )

@@ -94,9 +94,11 @@ def _reach(years: tuple[int, int], span: int) -> tuple[int, int]:
 
 
 def _walk(day: SDate, step: int, span: int, *, include_start: bool) -> list[SDate]:
-    """The days after (or before) `day`, one step at a time so each shares the last."""
-    found = [day] if include_start else []
-    current = day
+    """The days after (or before) `day`, one step at a time so each shares the last.
+    Each knows its weekday from the first day's: one day number for the whole walk, and
+    the day found carries its weekday on (to a test that it is a business day)."""
+    current = symcal.with_weekday(day)
+    found = [current] if include_start else []
     for _ in range(span):
         current = symcal.add_days(current, step)
         found.append(current)

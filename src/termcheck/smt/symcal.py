@@ -11,7 +11,7 @@ Encoding choices decide the speed (see docs/encoding.md):
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -81,11 +81,14 @@ class SMonth:
 
 @dataclass(frozen=True)
 class SDate:
-    """A symbolic date."""
+    """A symbolic date. `weekday`, when known, is the date's weekday as a cheaper term
+    than the day number gives (a date a constant number of days after another whose
+    weekday is known): business-day searches carry it along their candidates."""
 
     year: Z3Int
     month: Z3Int
     day: Z3Int
+    weekday: Z3Int | None = field(default=None, compare=False)
 
     @property
     def month_of(self) -> SMonth:
@@ -241,10 +244,16 @@ def select_date(condition: Z3Bool, then: SDate, otherwise: SDate) -> SDate:
         return then
     if z3.is_false(condition):
         return otherwise
+    weekday = (
+        z3.If(condition, then.weekday, otherwise.weekday)
+        if then.weekday is not None and otherwise.weekday is not None
+        else None
+    )
     return SDate(
         z3.If(condition, then.year, otherwise.year),
         z3.If(condition, then.month, otherwise.month),
         z3.If(condition, then.day, otherwise.day),
+        weekday,
     )
 
 
@@ -319,7 +328,8 @@ def add_days(day: SDate, days: int) -> SDate:
                 z3.If(under, before.month, month),
                 z3.If(under, rest + length, rest),
             )
-    return SDate(year, month, rest)
+    known = None if day.weekday is None else weekday_after(day.weekday, days)
+    return SDate(year, month, rest, known)
 
 
 def shift_date(day: SDate, months: int, next_day: bool) -> SDate:
@@ -353,4 +363,19 @@ _WEEKDAY_OF_DAY_ZERO = 2
 
 def weekday(day: SDate) -> Z3Int:
     """0 for Monday to 6 for Sunday, as datetime.date.weekday()."""
+    if day.weekday is not None:
+        return day.weekday
     return (day_number(day) + _WEEKDAY_OF_DAY_ZERO) % 7
+
+
+def weekday_after(start: Z3Int, days: int) -> Z3Int:
+    """The weekday `days` after a day of weekday `start` (0–6): a case split, where
+    another day number would bring its divisions by 4, 100 and 400."""
+    shifted = start + days % 7
+    return z3.If(shifted >= 7, shifted - 7, shifted)
+
+
+def with_weekday(day: SDate) -> SDate:
+    """`day` carrying its weekday, so that the days found from it by add_days know
+    theirs without a day number each."""
+    return day if day.weekday is not None else SDate(day.year, day.month, day.day, weekday(day))
