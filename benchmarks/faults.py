@@ -1,608 +1,514 @@
 """Seeded faults: would the verifier catch the mistakes people make in terms like these?
 
-Each fault is a copy of model.toml with one value changed (in a temporary folder), or a
-mistake in the executable rules (a function of termcheck.rules or termcheck.calendar
-replaced), and, where a developer would make the same mistake in both implementations,
-the matching piece of termcheck.encoding or termcheck.symcal too. Each runs in a fresh
-process, so a patch never leaks into the next fault:
+Each fault is a copy of the shipped model folder (in a temporary folder) with one
+mistake: in model.toml (a formula, a constant, an operator, a dropped term, a reading
+adopted), in the hand-written implementation (implementation/billing.py, the billing
+rules replayed against every counterexample), or the same mistake in both, as a developer
+who writes both from one misreading would make it. Each fault runs in a fresh process,
+so that nothing of one leaks into the next:
 
     python benchmarks/faults.py FAULT_ID [--examples N]   # one fault, JSON on stdout
     python benchmarks/faults.py --list                    # the catalogue
+    python benchmarks/faults.py --check                   # apply each, judge none
 
 and is judged three ways:
 
-1. verify: every property, proved or refuted with Z3, counterexamples replayed in the
-   rules (what `termcheck verify` does); caught when the gate would not pass.
-2. cross-check: the Z3-versus-rules agreement tests of tests/test_crosscheck.py, run as
-   functions with a fixed number of examples; caught when an assertion fails.
-3. Hypothesis alone: the `holds` properties tested on the rules only (no Z3), with random
-   customers from tests/strategies.py, for as long as verify and the cross-check took
-   together; caught when an example meets a property's assumption and breaks its assertion.
+1. verify: every property, proved or refuted with Z3, counterexamples replayed through
+   the model's concrete meaning and through the implementation (what `termcheck verify`
+   does); caught when the gate would not pass.
+2. cross-check: the agreement tests of tests/test_crosscheck.py (the implementation
+   against the model's concrete meaning, and Z3 against the concrete meaning, on
+   generated cases), run as functions with a fixed number of examples; caught when one
+   fails.
+3. Hypothesis alone: the `holds` properties tested without Z3 on random cases from
+   tests/strategies.py, through the concrete meaning and again with the implementation's
+   figures in place of the model's wherever it computes them, for as long as verify and
+   the cross-check took together; caught when a case meets a property's assumption and
+   breaks its assertion either way.
+
+A fault is applied or the run stops: each edit must match its text exactly once, change
+what Python or TOML reads (not a comment), and change what the checker loads (a formula,
+a reading adopted, or a function of the implementation loaded from the copy); the
+control must change nothing. `--check` applies every fault that way without judging it.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import re
 import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
-from datetime import date
+import tomllib
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED_MODEL = ROOT / "model" / "usen-gate02-iij-id"
 SHIPPED_PROPERTIES = ROOT / "properties"
+IMPLEMENTATION = Path("implementation") / "billing.py"
+WHERE = ("model", "implementation", "both")
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace `old` by `new` exactly once inside one part of a file: a TOML table
+    (`[quantities.penalty]`, up to the next table) or a Python function (`def
+    charges`, up to the next top-level statement); the whole file when `part` is ""."""
+
+    part: str
+    old: str
+    new: str
+
+    def apply(self, text: str) -> str:
+        start, end = _span(text, self.part)
+        inside = text[start:end]
+        if inside.count(self.old) != 1:
+            found = inside.count(self.old)
+            raise ValueError(f"{self.part or 'the file'}: {self.old!r} occurs {found} times")
+        return text[:start] + inside.replace(self.old, self.new) + text[end:]
+
+
+def _span(text: str, part: str) -> tuple[int, int]:
+    if not part:
+        return 0, len(text)
+    if part.startswith("["):
+        header = re.search(rf"^{re.escape(part)}\s*$", text, re.MULTILINE)
+        following = r"^\["
+    else:
+        header = re.search(rf"^def {re.escape(part)}\(", text, re.MULTILINE)
+        following = r"^\S"
+    if header is None:
+        raise ValueError(f"no {part} in the file")
+    rest = re.compile(following, re.MULTILINE).search(text, header.end())
+    return header.start(), len(text) if rest is None else rest.start()
 
 
 @dataclass(frozen=True)
 class Fault:
     id: str
     what: str
-    where: str  # "model", "rules" or "rules+encoding"
-    edit: Callable[[str], str] | None = None  # model.toml text -> faulty text
-    patch: Callable[[], None] | None = None  # applied in the fault's own process
-
-
-# --- Editing model.toml ---------------------------------------------------------------------
-
-
-def set_key(section: str, key: str, value: str) -> Callable[[str], str]:
-    """Replace `key = …` in the table `[section]` (or the [[readings]] entry whose id is
-    `section`)."""
-
-    def edit(text: str) -> str:
-        lines = text.splitlines()
-        inside = False
-        for index, line in enumerate(lines):
-            stripped = line.strip()
-            if stripped.startswith("["):
-                inside = stripped == f"[{section}]"
-            elif stripped == f'id = "{section}"':
-                inside = True
-            if inside and re.match(rf"{re.escape(key)}\s*=", stripped):
-                lines[index] = f"{key} = {value}"
-                return "\n".join(lines) + "\n"
-        raise KeyError(f"[{section}] {key}")
-
-    return edit
-
-
-def add_key(section: str, key: str, value: str) -> Callable[[str], str]:
-    def edit(text: str) -> str:
-        header = f"[{section}]\n"
-        if header not in text:
-            raise KeyError(section)
-        return text.replace(header, f"{header}{key} = {value}\n", 1)
-
-    return edit
-
-
-def chain(*edits: Callable[[str], str]) -> Callable[[str], str]:
-    def edit(text: str) -> str:
-        for step in edits:
-            text = step(text)
-        return text
-
-    return edit
-
-
-SHIPPED_GROUNDS = ["customer", "nonperformance", "antisocial-status"]
-
-
-def grounds(*names: str) -> Callable[[str], str]:
-    return set_key("penalty", "grounds", json.dumps(list(names)))
-
-
-# --- Mistakes in the rules ----------------------------------------------------------------
-# Each function below is a patch: it replaces one piece of the implementation with the
-# faulty version a developer could plausibly write, and is applied in a fresh process.
-
-
-def _rules() -> Any:
-    from termcheck import rules
-
-    return rules
-
-
-def _term_end_first_of_month() -> None:
-    rules, cal = _rules(), _calendar()
-    original = rules.minimum_term_end
-    rules.minimum_term_end = lambda spec, start: cal.month_of(original(spec, start)).first_day
-
-
-def _term_first_day_not_counted() -> None:
-    rules, cal = _rules(), _calendar()
-
-    def minimum_term_end(spec: Any, start: date) -> date:
-        # 初日不算入 (民法第140条) applied although 第9条 names its own 起算日.
-        reckoning = rules.reckoning_day(start)
-        end: date = cal.period_end(reckoning, spec.minimum_term_months, first_day_counts=False)
-        return end
-
-    rules.minimum_term_end = minimum_term_end
-
-
-def _term_one_month_long() -> None:
-    rules, cal = _rules(), _calendar()
-
-    def minimum_term_end(spec: Any, start: date) -> date:
-        reckoning = rules.reckoning_day(start)
-        end: date = cal.month_of(reckoning).shift(spec.minimum_term_months).last_day
-        return end
-
-    rules.minimum_term_end = minimum_term_end
-
-
-def _calendar() -> Any:
-    from termcheck import calendar
-
-    return calendar
-
-
-def _shift_without_carry(self: Any, months: int) -> Any:
-    # The year advances by whole years only: December + 1 month stays in the same year.
-    return type(self)(self.year + months // 12, (self.month - 1 + months) % 12 + 1)
-
-
-def _year_wrap_rules() -> None:
-    _calendar().Month.shift = _shift_without_carry
-
-
-def _year_wrap_both() -> None:
-    import z3
-
-    from termcheck import symcal
-
-    _year_wrap_rules()
-
-    def shift(self: Any, months: int) -> Any:
-        years, rest = divmod(months, 12)
-        wraps = self.month + rest > 12
-        return symcal.SMonth(
-            self.year + years, z3.If(wraps, self.month + rest - 12, self.month + rest)
-        )
-
-    symcal.SMonth.shift = shift  # type: ignore[method-assign]
-
-
-def _every_fourth_year_leap_rules() -> None:
-    cal = _calendar()
-
-    def days(self: Any) -> int:
-        if self.month == 2:
-            return 29 if self.year % 4 == 0 else 28
-        return 30 if self.month in (4, 6, 9, 11) else 31
-
-    cal.Month.days = property(days)
-    cal.is_leap_year = lambda year: year % 4 == 0
-
-
-def _every_fourth_year_leap_both() -> None:
-    from termcheck import symcal
-
-    _every_fourth_year_leap_rules()
-    symcal.is_leap_year = lambda year: year % 4 == 0
-
-
-def _remaining_counts_end_month(spec: Any, service_start: date, end: date) -> int:
-    rules, cal = _rules(), _calendar()
-    term_first = cal.month_of(rules.reckoning_day(service_start))
-    term_last = cal.month_of(rules.minimum_term_end(spec, service_start))
-    if cal.month_of(end) > term_last:
-        return 0
-    after = max(cal.month_of(end), term_first.shift(-1))
-    # The termination month is billed (第7条) and counted again as remaining.
-    return int(cal.months_between(after, term_last)) + 1
-
-
-def _charged_twice_rules() -> None:
-    _rules().remaining_months = _remaining_counts_end_month
-
-
-def _charged_twice_both() -> None:
-    import z3
-
-    from termcheck import encoding, symcal
-    from termcheck.spec import PenaltyBasis
-
-    _charged_twice_rules()
-    original = encoding._derive
-
-    def derive(spec: Any, v: dict[str, Any]) -> None:
-        original(spec, v)
-        term = spec.minimum_term_months
-        end_month = v["service_end"].month_of
-        term_first = v["reckoning_day"].month_of
-        term_last = term_first.shift(term - 1)
-        after = symcal.max_month(end_month, term_first.shift(-1))
-        remaining = z3.If(
-            end_month.index <= term_last.index, symcal.months_between(after, term_last) + 1, 0
-        )
-        codes = [v["ground"] == encoding.enum_code(g) for g in sorted(spec.penalty_grounds)]
-        applies = z3.And(z3.Or(*codes) if codes else z3.BoolVal(False), remaining > 0)
-        fee = v["monthly_fee"]
-        v["remaining_months"] = remaining
-        v["remaining_term_fees"] = encoding.times_fee(remaining, fee, term + 1)
-        v["penalty_applies"] = applies
-        basis = spec.document.penalty
-        fixed = basis.basis is PenaltyBasis.FIXED_MONTHS and basis.months is not None
-        owed = basis.months * fee if fixed else v["remaining_term_fees"]
-        v["penalty"] = z3.If(applies, owed, 0)
-        v["total_charged"] = v["billed_fees"] + v["penalty"]
-
-    encoding._derive = derive
-
-
-def _billing_from_service_start() -> None:
-    _rules().billing_start = lambda spec, start: start
-
-
-def _billed_months_short() -> None:
-    rules, cal = _rules(), _calendar()
-    rules.billed_months = lambda start, end: max(
-        0, cal.months_between(cal.month_of(start), cal.month_of(end))
-    )
-
-
-def _swapped_deadline(month: Any, months: int, reading: Any) -> date:
-    from termcheck.vocabulary import NoticeReading
-
-    if reading is NoticeReading.END_OF_MONTH:
-        return month.shift(-months).first_day  # type: ignore[no-any-return]
-    if reading is NoticeReading.FIRST_OF_MONTH:
-        return month.shift(-months).last_day  # type: ignore[no-any-return]
-    return month.shift(-months - 1).last_day  # type: ignore[no-any-return]
-
-
-def _readings_swapped_rules() -> None:
-    _rules().notice_deadline = _swapped_deadline
-
-
-def _readings_swapped_both() -> None:
-    from termcheck import encoding, symcal
-    from termcheck.vocabulary import NoticeReading
-
-    _readings_swapped_rules()
-
-    def derive_notice(spec: Any, v: dict[str, Any]) -> None:
-        month, months, reading = v["termination_month"], spec.notice_months, v["notice_reading"]
-        deadline = symcal.select_date(
-            reading == encoding.enum_code(NoticeReading.END_OF_MONTH),
-            month.shift(-months).first_day,
-            symcal.select_date(
-                reading == encoding.enum_code(NoticeReading.FIRST_OF_MONTH),
-                month.shift(-months).last_day,
-                month.shift(-months - 1).last_day,
-            ),
-        )
-        v["notice_deadline"] = deadline
-        v["notice_timely"] = v["notice_arrival"] <= deadline
-
-    encoding._derive_notice = derive_notice
-
-
-def _deadline_day_excluded_rules() -> None:
-    _rules().notice_timely = lambda arrival, deadline: arrival < deadline
-
-
-def _deadline_day_excluded_both() -> None:
-    from termcheck import encoding
-
-    _deadline_day_excluded_rules()
-    original = encoding._derive_notice
-
-    def derive_notice(spec: Any, v: dict[str, Any]) -> None:
-        original(spec, v)
-        v["notice_timely"] = v["notice_arrival"] < v["notice_deadline"]
-
-    encoding._derive_notice = derive_notice
-
-
-def _notice_one_month_short() -> None:
-    rules = _rules()
-    original = rules.notice_deadline
-    rules.notice_deadline = lambda month, months, reading: original(month, months - 1, reading)
-
-
-def _penalty_on_immediate_too() -> None:
-    from termcheck.vocabulary import Ground
-
-    rules = _rules()
-    rules.penalty_applies = lambda spec, ground, remaining: (
-        (ground in spec.penalty_grounds or ground is Ground.IMMEDIATE) and remaining > 0
-    )
-
-
-def _penalty_one_month_more() -> None:
-    rules = _rules()
-    original = rules.penalty
-
-    def penalty(spec: Any, ground: Any, remaining: int, fee: int) -> int:
-        owed = original(spec, ground, remaining, fee)
-        return int(owed + fee) if owed else 0
-
-    rules.penalty = penalty
-
-
-def _liability_window(
-    spec: Any, reading: Any, incident: date, first: date, end: date, fee: int
-) -> int:
-    from termcheck.vocabulary import LiabilityReading
-
-    cal = _calendar()
-    months = spec.document.liability.months
-    if reading is LiabilityReading.ANNUAL_FEE:
-        return int(months * fee)
-    last = min(cal.month_of(incident), cal.month_of(end))
-    window_first = max(cal.month_of(incident).shift(-months), cal.month_of(first))  # 13 months
-    return max(0, int(cal.months_between(window_first, last)) + 1) * fee
-
-
-def _liability_thirteen_rules() -> None:
-    _rules().liability_cap = _liability_window
-
-
-def _liability_thirteen_both() -> None:
-    import z3
-
-    from termcheck import encoding, symcal
-    from termcheck.vocabulary import LiabilityReading
-
-    _liability_thirteen_rules()
-
-    def derive_liability(spec: Any, v: dict[str, Any]) -> None:
-        months = spec.document.liability.months
-        fee = v["monthly_fee"]
-        incident = v["incident_date"].month_of
-        last = symcal.min_month(incident, v["service_end"].month_of)
-        first = symcal.max_month(incident.shift(-months), v["billing_start"].month_of)
-        count = z3.If(first.index <= last.index, symcal.months_between(first, last) + 1, 0)
-        paid = encoding.times_fee(count, fee, months + 1)
-        annual = v["liability_reading"] == encoding.enum_code(LiabilityReading.ANNUAL_FEE)
-        v["liability_cap"] = z3.If(annual, months * fee, paid)
-
-    encoding._derive_liability = derive_liability
-
-
-def _start_delay_first_of_month() -> None:
-    rules, cal = _rules(), _calendar()
-    rules.start_delay_deadline = lambda spec, planned: (
-        cal.month_of(planned).shift(spec.document.start_delay.months_after_planned_month).first_day
-    )
-
-
-def _service_end_first_of_month() -> None:
-    _rules().service_end = lambda month: month.first_day
-
-
-def _reckoning_day_is_service_start() -> None:
-    rules, cal = _rules(), _calendar()
-    rules.reckoning_day = lambda start: start
-    rules.minimum_term_end = lambda spec, start: cal.period_end(
-        start, spec.minimum_term_months, first_day_counts=True
-    )
-
+    where: str  # one of WHERE, or "-" for the control
+    model: tuple[Edit, ...] = ()  # edits of model.toml
+    implementation: tuple[Edit, ...] = ()  # edits of implementation/billing.py
+
+
+def quantity(name: str, old: str, new: str) -> Edit:
+    return Edit(f"[quantities.{name}]", old, new)
+
+
+def reading(name: str, option: str, old: str, new: str) -> Edit:
+    return Edit(f"[quantities.{name}.readings.{option}]", old, new)
+
+
+def function(name: str, old: str, new: str) -> Edit:
+    return Edit(name, old, new)
+
+
+def constant(name: str, old: str, new: str) -> Edit:
+    return Edit("", f"{name} = {old}", f"{name} = {new}")
+
+
+GROUNDS = '"customer", "nonperformance", "antisocial-status"'
+IMPL_GROUNDS = '{"customer", "nonperformance", "antisocial-status"}'
+# Each mistake as it would be made in model.toml, and in billing.py.
+TERM_13 = quantity("minimum_term_months", '"12"', '"13"')
+TERM_13_IMPL = constant("MINIMUM_TERM_MONTHS", "12", "13")
+IMMEDIATE = quantity("penalty_grounds", GROUNDS, f'{GROUNDS}, "immediate"')
+IMMEDIATE_IMPL = function(
+    "charges", "ground in PENALTY_GROUNDS", 'ground in PENALTY_GROUNDS | {"immediate"}'
+)
+BILLING_AT_START = quantity(
+    "billing_start", '"first_day(add_months(month_of(service_start), 1))"', '"service_start"'
+)
+BILLING_AT_START_IMPL = function(
+    "billing_start",
+    "return _first_day(_index(service_start.year, service_start.month) + 1)",
+    "return service_start",
+)
+CHARGED_TWICE = quantity(
+    "remaining_months", "month_of(minimum_term_end))))", "month_of(minimum_term_end)) + 1))"
+)
+CHARGED_TWICE_IMPL = function(
+    "remaining_months", "return max(0, term_last - after)", "return max(0, term_last - after + 1)"
+)
+LATE_ON_DEADLINE = quantity(
+    "notice_timely", "notice_arrival <= notice_deadline", "notice_arrival < notice_deadline"
+)
+LATE_ON_DEADLINE_IMPL = function(
+    "charges", 'facts["notice_arrival"] <= deadline', 'facts["notice_arrival"] < deadline'
+)
+FIRST_OF_MONTH = quantity(
+    "notice_deadline", 'adopted = "end-of-month"', 'adopted = "first-of-month"'
+)
+FIRST_OF_MONTH_IMPL = function("notice_deadline", "return _last_day(", "return _first_day(")
+LIABILITY_13 = quantity("liability_months", '"12"', '"13"')
+LIABILITY_13_IMPL = constant("LIABILITY_MONTHS", "12", "13")
 
 FAULTS: tuple[Fault, ...] = (
-    # model.toml, edited
+    # model.toml: a constant, a formula, an operator, a dropped term, a reading adopted
     Fault(
         "model.term-11-months",
-        "minimum term of 11 months (off by one month)",
+        "minimum term of 11 months",
         "model",
-        set_key("minimum_term", "months", "11"),
+        (quantity("minimum_term_months", '"12"', '"11"'),),
+    ),
+    Fault("model.term-13-months", "minimum term of 13 months", "model", (TERM_13,)),
+    Fault(
+        "model.notice-0-months",
+        "notice of 0 months",
+        "model",
+        (quantity("notice_months", '"2"', '"0"'),),
     ),
     Fault(
-        "model.term-13-months",
-        "minimum term of 13 months (off by one month)",
+        "model.notice-1-month",
+        "notice of 1 month",
         "model",
-        set_key("minimum_term", "months", "13"),
+        (quantity("notice_months", '"2"', '"1"'),),
     ),
-    Fault("model.notice-0-months", "notice of 0 months", "model", set_key("notice", "months", "0")),
-    Fault("model.notice-1-month", "notice of 1 month", "model", set_key("notice", "months", "1")),
     Fault(
         "model.billing-at-service-start",
-        "billing starts at the service start",
+        "billing from the service start",
         "model",
-        set_key("billing", "start", '"service-start"'),
+        (BILLING_AT_START,),
+    ),
+    Fault(
+        "model.billed-months-short",
+        "billed months as months_between (one short)",
+        "model",
+        (quantity("billed_months", "months_in(", "months_between("),),
     ),
     Fault(
         "model.penalty-13-months",
-        "penalty basis of 13 fixed months",
+        "a penalty of 13 monthly fees",
         "model",
-        chain(set_key("penalty", "basis", '"fixed-months"'), add_key("penalty", "months", "13")),
+        (quantity("penalty", "then remaining_term_fees", "then 13 * monthly_fee"),),
     ),
     Fault(
         "model.trigger-plus-immediate",
-        "trigger set with 第11条第2項 added",
+        "penalty grounds with 第11条第2項 added",
         "model",
-        grounds(*SHIPPED_GROUNDS, "immediate"),
+        (IMMEDIATE,),
     ),
     Fault(
         "model.trigger-minus-nonperformance",
-        "trigger set without 第11条第1項",
+        "penalty grounds without 第11条第1項",
         "model",
-        grounds("customer", "antisocial-status"),
+        (quantity("penalty_grounds", '"nonperformance", ', ""),),
     ),
     Fault(
         "model.trigger-conduct-for-status",
         "第16条第3項 listed instead of 第16条第2項",
         "model",
-        grounds("customer", "nonperformance", "antisocial-conduct"),
+        (quantity("penalty_grounds", '"antisocial-status"', '"antisocial-conduct"'),),
+    ),
+    Fault(
+        "model.total-without-penalty",
+        "total charged drops the penalty (a dropped term)",
+        "model",
+        (quantity("total_charged", '"billed_fees + penalty"', '"billed_fees"'),),
+    ),
+    Fault(
+        "model.remaining-unfloored",
+        "remaining months without max(0, …) (a dropped term)",
+        "model",
+        (quantity("remaining_months", "max(0, months_between(", "(months_between("),),
+    ),
+    Fault(
+        "model.termination-month-charged-twice",
+        "the termination month also counted as remaining",
+        "model",
+        (CHARGED_TWICE,),
+    ),
+    Fault(
+        "model.term-first-day-excluded",
+        "初日不算入 applied to the named 起算日 (first-day-excluded)",
+        "model",
+        (quantity("minimum_term_end", '"first-day-counts"', '"first-day-excluded"'),),
+    ),
+    Fault(
+        "model.reckoning-from-service-start",
+        "minimum term reckoned from the service start itself",
+        "model",
+        (
+            quantity(
+                "reckoning_day",
+                '"first_day(add_months(month_of(service_start), 1))"',
+                '"service_start"',
+            ),
+        ),
+    ),
+    Fault(
+        "model.service-end-first-of-month",
+        "the service ends on the 1st of the termination month",
+        "model",
+        (quantity("service_end", "last_day(", "first_day("),),
+    ),
+    Fault(
+        "model.within-term-strict",
+        "within the minimum term: < for <=",
+        "model",
+        (
+            quantity(
+                "within_minimum_term",
+                "service_end <= minimum_term_end",
+                "service_end < minimum_term_end",
+            ),
+        ),
+    ),
+    Fault(
+        "model.notice-late-on-deadline",
+        "notice timely: < for <= (the deadline day is late)",
+        "model",
+        (LATE_ON_DEADLINE,),
+    ),
+    Fault(
+        "model.notice-deadline-one-month-early",
+        "end-of-month deadline shifted one month too far",
+        "model",
+        (reading("notice_deadline", "end-of-month", "-notice_months)", "-notice_months - 1)"),),
     ),
     Fault(
         "model.notice-reading-first-of-month",
-        "adopted notice reading swapped to the 1st",
+        "notice reading first-of-month adopted",
         "model",
-        set_key("notice_reading", "adopted", '"first-of-month"'),
+        (FIRST_OF_MONTH,),
     ),
     Fault(
         "model.liability-reading-annual",
-        "adopted liability reading swapped",
+        "liability reading annual-fee adopted",
         "model",
-        set_key("liability_reading", "adopted", '"annual-fee"'),
+        (quantity("liability_cap", 'adopted = "paid-last-year"', 'adopted = "annual-fee"'),),
     ),
+    Fault("model.liability-13-months", "liability cap over 13 months", "model", (LIABILITY_13,)),
     Fault(
-        "model.liability-13-months",
-        "liability cap over 13 months",
+        "model.liability-window-from-incident-month",
+        "liability window starts one month late (1 - n for 1 + n)",
         "model",
-        set_key("liability", "months", "13"),
+        (
+            reading(
+                "liability_cap", "paid-last-year", "1 - liability_months", "2 - liability_months"
+            ),
+        ),
     ),
     Fault(
         "model.start-delay-2-months",
         "start-delay grace to the end of the 2nd month",
         "model",
-        set_key("start_delay", "months_after_planned_month", "2"),
+        (quantity("start_delay_months", '"1"', '"2"'),),
     ),
     Fault(
         "model.start-delay-same-month",
         "start-delay grace to the end of the planned month",
         "model",
-        set_key("start_delay", "months_after_planned_month", "0"),
-    ),
-    # the rules (and the encoding, where the same mistake would be made twice)
-    Fault(
-        "rules.term-end-first-of-month",
-        "minimum term ends on the 1st of its last month (the wrong end of the month)",
-        "rules",
-        patch=_term_end_first_of_month,
+        (quantity("start_delay_months", '"1"', '"0"'),),
     ),
     Fault(
-        "rules.term-first-day-not-counted",
-        "初日不算入 applied to the named 起算日",
-        "rules",
-        patch=_term_first_day_not_counted,
+        "model.rescindable-on-deadline",
+        "start delay rescindable on the deadline day: >= for >",
+        "model",
+        (
+            quantity(
+                "start_delay_rescindable",
+                "service_start > start_delay_deadline",
+                "service_start >= start_delay_deadline",
+            ),
+        ),
+    ),
+    # the hand-written implementation
+    Fault(
+        "impl.term-end-first-of-month",
+        "minimum term ends on the 1st of its last month",
+        "implementation",
+        implementation=(function("minimum_term_end", "return _last_day(", "return _first_day("),),
     ),
     Fault(
-        "rules.term-one-month-long",
-        "minimum term runs one month long (off by one)",
-        "rules",
-        patch=_term_one_month_long,
+        "impl.term-first-day-not-counted",
+        "初日不算入 applied to the named 起算日 (ends on the 1st of the 13th month)",
+        "implementation",
+        implementation=(
+            function(
+                "minimum_term_end",
+                "return _last_day(_index(start.year, start.month) + MINIMUM_TERM_MONTHS - 1)",
+                "return _first_day(_index(start.year, start.month) + MINIMUM_TERM_MONTHS)",
+            ),
+        ),
     ),
     Fault(
-        "rules.year-wrap",
-        "month shift forgets the year carry (Dec + 1 = Jan same year)",
-        "rules",
-        patch=_year_wrap_rules,
+        "impl.term-one-month-long",
+        "minimum term one month long",
+        "implementation",
+        implementation=(
+            function("minimum_term_end", "MINIMUM_TERM_MONTHS - 1)", "MINIMUM_TERM_MONTHS)"),
+        ),
     ),
     Fault(
-        "both.year-wrap",
-        "month shift forgets the year carry, in rules and in Z3",
-        "rules+encoding",
-        patch=_year_wrap_both,
+        "impl.year-wrap",
+        "billing start forgets the year carry (December + 1 = January of the same year)",
+        "implementation",
+        implementation=(
+            function(
+                "billing_start",
+                "return _first_day(_index(service_start.year, service_start.month) + 1)",
+                "return date(service_start.year, service_start.month % 12 + 1, 1)",
+            ),
+        ),
     ),
     Fault(
-        "rules.leap-every-fourth-year",
-        "every fourth year is a leap year (2100-02-29)",
-        "rules",
-        patch=_every_fourth_year_leap_rules,
+        "impl.leap-every-fourth-year",
+        "every fourth year a leap year (2100-02-29)",
+        "implementation",
+        implementation=(
+            function(
+                "_last_day",
+                "return date(year, month, calendar.monthrange(year, month)[1])",
+                "days = (29 if year % 4 == 0 else 28) if month == 2 else "
+                "calendar.monthrange(year, month)[1]\n    return date(year, month, days)",
+            ),
+        ),
     ),
     Fault(
-        "both.leap-every-fourth-year",
-        "every fourth year is a leap year, in rules and Z3",
-        "rules+encoding",
-        patch=_every_fourth_year_leap_both,
+        "impl.termination-month-charged-twice",
+        "the termination month also counted as remaining",
+        "implementation",
+        implementation=(CHARGED_TWICE_IMPL,),
     ),
     Fault(
-        "rules.termination-month-charged-twice",
-        "termination month billed and counted as remaining",
-        "rules",
-        patch=_charged_twice_rules,
+        "impl.billing-at-service-start",
+        "billing from the service start",
+        "implementation",
+        implementation=(BILLING_AT_START_IMPL,),
+    ),
+    Fault(
+        "impl.billed-months-short",
+        "billed months one short",
+        "implementation",
+        implementation=(function("billed_months", " + 1)", ")"),),
+    ),
+    Fault(
+        "impl.notice-first-of-month",
+        "deadline on the 1st (the other reading implemented)",
+        "implementation",
+        implementation=(FIRST_OF_MONTH_IMPL,),
+    ),
+    Fault(
+        "impl.notice-late-on-deadline",
+        "a notice on the deadline day is late",
+        "implementation",
+        implementation=(LATE_ON_DEADLINE_IMPL,),
+    ),
+    Fault(
+        "impl.notice-one-month-short",
+        "notice one month short",
+        "implementation",
+        implementation=(constant("NOTICE_MONTHS", "2", "1"),),
+    ),
+    Fault(
+        "impl.penalty-on-immediate",
+        "penalty also on 第11条第2項",
+        "implementation",
+        implementation=(IMMEDIATE_IMPL,),
+    ),
+    Fault(
+        "impl.penalty-one-month-more",
+        "a penalty of one month more",
+        "implementation",
+        implementation=(
+            function("charges", "penalty = remaining * fee", "penalty = (remaining + 1) * fee"),
+        ),
+    ),
+    Fault(
+        "impl.total-without-penalty",
+        "total charged drops the penalty",
+        "implementation",
+        implementation=(
+            function(
+                "charges",
+                '"total_charged": billed * fee + penalty',
+                '"total_charged": billed * fee',
+            ),
+        ),
+    ),
+    Fault(
+        "impl.liability-13-months",
+        "a liability window of 13 months",
+        "implementation",
+        implementation=(function("liability_cap", "- LIABILITY_MONTHS + 1", "- LIABILITY_MONTHS"),),
+    ),
+    Fault(
+        "impl.start-delay-first-of-month",
+        "start-delay deadline on the 1st",
+        "implementation",
+        implementation=(
+            function("start_delay_deadline", "return _last_day(", "return _first_day("),
+        ),
+    ),
+    Fault(
+        "impl.service-end-first-of-month",
+        "the service ends on the 1st of the termination month",
+        "implementation",
+        implementation=(function("charges", "end = _last_day(", "end = _first_day("),),
+    ),
+    Fault(
+        "impl.reckoning-from-service-start",
+        "minimum term reckoned from the service start itself",
+        "implementation",
+        implementation=(
+            function(
+                "reckoning_day",
+                "return _first_day(_index(service_start.year, service_start.month) + 1)",
+                "return service_start",
+            ),
+        ),
+    ),
+    # the same mistake in both
+    Fault("both.term-13-months", "minimum term of 13 months", "both", (TERM_13,), (TERM_13_IMPL,)),
+    Fault(
+        "both.billing-at-service-start",
+        "billing from the service start",
+        "both",
+        (BILLING_AT_START,),
+        (BILLING_AT_START_IMPL,),
+    ),
+    Fault(
+        "both.penalty-on-immediate",
+        "penalty also on 第11条第2項",
+        "both",
+        (IMMEDIATE,),
+        (IMMEDIATE_IMPL,),
     ),
     Fault(
         "both.termination-month-charged-twice",
-        "termination month charged twice, in rules and Z3",
-        "rules+encoding",
-        patch=_charged_twice_both,
+        "the termination month also counted as remaining",
+        "both",
+        (CHARGED_TWICE,),
+        (CHARGED_TWICE_IMPL,),
     ),
     Fault(
-        "rules.billing-at-service-start",
-        "rules bill from the service start",
-        "rules",
-        patch=_billing_from_service_start,
-    ),
-    Fault(
-        "rules.billed-months-short",
-        "billed months miss one month",
-        "rules",
-        patch=_billed_months_short,
-    ),
-    Fault(
-        "rules.notice-readings-swapped",
-        "end-of-month and first-of-month readings swapped",
-        "rules",
-        patch=_readings_swapped_rules,
-    ),
-    Fault(
-        "both.notice-readings-swapped",
-        "notice readings swapped, in rules and Z3",
-        "rules+encoding",
-        patch=_readings_swapped_both,
-    ),
-    Fault(
-        "rules.deadline-day-excluded",
+        "both.notice-late-on-deadline",
         "a notice on the deadline day is late",
-        "rules",
-        patch=_deadline_day_excluded_rules,
+        "both",
+        (LATE_ON_DEADLINE,),
+        (LATE_ON_DEADLINE_IMPL,),
     ),
     Fault(
-        "both.deadline-day-excluded",
-        "a notice on the deadline day is late, in rules and Z3",
-        "rules+encoding",
-        patch=_deadline_day_excluded_both,
-    ),
-    Fault(
-        "rules.notice-one-month-short",
-        "notice counted one month short",
-        "rules",
-        patch=_notice_one_month_short,
-    ),
-    Fault(
-        "rules.penalty-on-immediate",
-        "penalty also on 第11条第2項 (wrong trigger set)",
-        "rules",
-        patch=_penalty_on_immediate_too,
-    ),
-    Fault(
-        "rules.penalty-one-month-more",
-        "penalty of the remaining months plus one",
-        "rules",
-        patch=_penalty_one_month_more,
-    ),
-    Fault(
-        "rules.liability-13-months",
-        "liability window of 13 months",
-        "rules",
-        patch=_liability_thirteen_rules,
+        "both.notice-first-of-month",
+        "deadline on the 1st of the month",
+        "both",
+        (FIRST_OF_MONTH,),
+        (FIRST_OF_MONTH_IMPL,),
     ),
     Fault(
         "both.liability-13-months",
-        "liability window of 13 months, in rules and Z3",
-        "rules+encoding",
-        patch=_liability_thirteen_both,
-    ),
-    Fault(
-        "rules.start-delay-first-of-month",
-        "start-delay deadline on the 1st, not the month's end",
-        "rules",
-        patch=_start_delay_first_of_month,
-    ),
-    Fault(
-        "rules.service-end-first-of-month",
-        "service ends on the 1st of the termination month",
-        "rules",
-        patch=_service_end_first_of_month,
-    ),
-    Fault(
-        "rules.reckoning-from-service-start",
-        "minimum term reckoned from the service start itself",
-        "rules",
-        patch=_reckoning_day_is_service_start,
+        "a liability window of 13 months",
+        "both",
+        (LIABILITY_13,),
+        (LIABILITY_13_IMPL,),
     ),
 )
 CONTROL = Fault("none", "no fault (control: nothing may be caught)", "-")
@@ -612,49 +518,154 @@ BY_ID = {fault.id: fault for fault in (CONTROL, *FAULTS)}
 # --- Judging one fault (in its own process) -------------------------------------------------
 
 
-def _model_copy(fault: Fault, into: Path) -> Path:
-    folder = into / "model"
+class NotApplied(RuntimeError):
+    """A fault whose edits change nothing the checker reads: judging it would count a
+    mistake that was never made as one the checks miss."""
+
+
+def model_copy(fault: Fault, into: Path) -> Path:
+    """The shipped model folder with the fault's edits, under `into`. Raises ValueError
+    when an edit does not match exactly once, NotApplied when a file's edits change
+    nothing TOML or Python reads of it (a comment, say)."""
+    folder = into / SHIPPED_MODEL.name
     shutil.copytree(SHIPPED_MODEL, folder)
-    if fault.edit is not None:
-        path = folder / "model.toml"
-        path.write_text(fault.edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+    parts = (
+        ("model.toml", fault.model, tomllib.loads),
+        (IMPLEMENTATION, fault.implementation, _python),
+    )
+    for relative, edits, read in parts:
+        path = folder / relative
+        shipped = path.read_text(encoding="utf-8")
+        text = shipped
+        for edit in edits:
+            text = edit.apply(text)
+        if edits and read(text) == read(shipped):
+            raise NotApplied(f"{fault.id}: the edits of {relative} change nothing it says")
+        path.write_text(text, encoding="utf-8")
     return folder
 
 
+def _python(text: str) -> str:
+    """What Python reads of a source file: its syntax tree, comments and layout left out."""
+    return ast.dump(ast.parse(text))
+
+
+def _functions(text: str) -> dict[str, str]:
+    """Each top-level statement of a Python file by name (a def, or an assignment's
+    targets), as Python reads it."""
+    found = {}
+    for statement in ast.parse(text).body:
+        if isinstance(statement, ast.FunctionDef | ast.ClassDef):
+            name = statement.name
+        elif isinstance(statement, ast.Assign | ast.AnnAssign):
+            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+            name = ", ".join(ast.unparse(t) for t in targets)
+        else:
+            continue
+        found[name] = ast.dump(statement)
+    return found
+
+
+def meaning(spec: Any) -> dict[str, object]:
+    """What the checker reads of a model's formulas, entry by entry: each reading's
+    formula (as canonical text), the reading adopted, and each relation."""
+    from termcheck.language.unparse import unparse
+
+    found: dict[str, object] = {
+        entry.id: (entry.adopted, sorted((r, unparse(f)) for r, f in entry.formulas.items()))
+        for entry in spec.vocabulary.entries.values()
+    }
+    for name, relation in spec.vocabulary.relations:
+        found[f"relation {name}"] = unparse(relation.expr)
+    return found
+
+
+def changes(fault: Fault, spec: Any, folder: Path) -> dict[str, list[str]]:
+    """What the fault changes in what the checker loaded from `folder`: the model's
+    entries whose formulas or adopted reading differ from the shipped model's, and the
+    implementation's top-level functions and constants that differ (the implementation
+    must be the copy's). Raises NotApplied when a part the fault edits is unchanged."""
+    import termcheck
+    from termcheck.verify.implementation import of_model
+
+    shipped, faulted = meaning(termcheck.load_spec(SHIPPED_MODEL)), meaning(spec)
+    model = sorted(k for k in shipped.keys() | faulted.keys() if shipped.get(k) != faulted.get(k))
+    implementation = of_model(spec)
+    if implementation is None:
+        raise NotApplied(f"{fault.id}: the model names no implementation")
+    loaded = Path(implementation.function.__code__.co_filename).resolve()
+    if loaded != (folder / IMPLEMENTATION).resolve():
+        raise NotApplied(f"{fault.id}: the implementation was loaded from {loaded}")
+    before = _functions((SHIPPED_MODEL / IMPLEMENTATION).read_text(encoding="utf-8"))
+    after = _functions(loaded.read_text(encoding="utf-8"))
+    code = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+    for part, edits, changed in (
+        ("model", fault.model, model),
+        ("implementation", fault.implementation, code),
+    ):
+        if edits and not changed:
+            raise NotApplied(f"{fault.id}: the {part} the checker loads is unchanged")
+        if changed and not edits:
+            raise NotApplied(f"{fault.id}: the {part} changed unasked: {', '.join(changed)}")
+    return {"model": model, "implementation": code}
+
+
 def judge(fault: Fault, examples: int) -> dict[str, Any]:
-    if fault.patch is not None:
-        fault.patch()
+    import termcheck
     from termcheck.errors import TermcheckError
-    from termcheck.properties import load_properties
-    from termcheck.spec import load_spec
 
     with tempfile.TemporaryDirectory() as scratch:
+        folder = model_copy(fault, Path(scratch))
         try:
-            spec = load_spec(_model_copy(fault, Path(scratch)))
-            properties = load_properties(SHIPPED_PROPERTIES, spec)
+            spec = termcheck.load_spec(folder)
+            properties = termcheck.load_properties(SHIPPED_PROPERTIES, spec)
         except TermcheckError as exc:  # a fault the model's validation refuses
             return {"id": fault.id, "rejected": str(exc)}
+        changed = changes(fault, spec, folder)
         verify = _verify(spec, properties)
         crosscheck = _crosscheck(spec, examples)
         budget = verify["seconds"] + crosscheck["seconds"]
         alone = _hypothesis_alone(spec, properties, budget)
-    return {"id": fault.id, "verify": verify, "crosscheck": crosscheck, "hypothesis": alone}
+    return {
+        "id": fault.id,
+        "changed": changed,
+        "verify": verify,
+        "crosscheck": crosscheck,
+        "hypothesis": alone,
+    }
+
+
+def check_catalogue() -> list[dict[str, Any]]:
+    """Apply every fault (and the control) without judging it: what each changes.
+    Raises (ValueError, NotApplied) at the first one that is not applied."""
+    import termcheck
+    from termcheck.errors import TermcheckError
+
+    found = []
+    for fault in (CONTROL, *FAULTS):
+        with tempfile.TemporaryDirectory() as scratch:
+            folder = model_copy(fault, Path(scratch))
+            try:
+                spec = termcheck.load_spec(folder)
+            except TermcheckError as exc:
+                found.append({"id": fault.id, "rejected": str(exc)})
+                continue
+            found.append({"id": fault.id, "changed": changes(fault, spec, folder)})
+    return found
 
 
 def _verify(spec: Any, properties: list[Any]) -> dict[str, Any]:
-    from termcheck.check import Options, check_all, exit_code
+    import termcheck
 
     started = time.perf_counter()
-    results = []
     try:
-        results = list(check_all(spec, properties, Options()))
+        results = list(termcheck.check_all(spec, properties))
     except Exception as exc:  # a crash fails the gate too: caught, but not gracefully
         return _caught(started, f"crash: {type(exc).__name__}: {exc}", "crash")
-    unmet = [r for r in results if not r.met]
-    code = exit_code(results)
+    code = termcheck.exit_code(results)
     if code == 0:
         return {"caught": False, "by": None, "seconds": time.perf_counter() - started}
-    first = unmet[0]
+    first = next(r for r in results if not r.met)
     return _caught(started, f"{first.prop.id} ({first.status.value})", f"exit {code}")
 
 
@@ -663,12 +674,12 @@ def _caught(started: float, by: str, how: str) -> dict[str, Any]:
 
 
 def _crosscheck(spec: Any, examples: int) -> dict[str, Any]:
-    """The agreement tests of tests/test_crosscheck.py with a fixed example budget."""
+    """The agreement tests of tests/test_crosscheck.py with a fixed example budget: the
+    implementation first (it is the faster), then Z3."""
     from hypothesis import HealthCheck, Phase, settings
 
     sys.path.insert(0, str(ROOT / "tests"))
     import test_crosscheck as crosscheck  # type: ignore[import-not-found]
-    from termcheck.vocabulary import NoticeReading
 
     budget = settings(
         max_examples=examples,
@@ -678,37 +689,42 @@ def _crosscheck(spec: Any, examples: int) -> dict[str, Any]:
         phases=(Phase.explicit, Phase.generate),  # no shrinking: time to the first failure
         suppress_health_check=list(HealthCheck),
     )
-
-    def agreement(test: Any) -> Callable[[], None]:
-        return lambda: budget(test)(spec=spec)
-
-    def boundary(reading: NoticeReading) -> Callable[[], None]:
-        return lambda: crosscheck.test_year_boundary_deadlines_agree(spec, reading)
-
     checks = [
-        (
-            "shipped model",
-            agreement(crosscheck.test_encoding_agrees_with_rules_on_the_shipped_model),
-        ),
-        ("model variants", agreement(crosscheck.test_encoding_agrees_with_rules_on_model_variants)),
+        ("implementation", crosscheck.test_implementation_agrees_with_the_model),
+        ("Z3", crosscheck.test_z3_agrees_with_the_concrete_meaning),
     ]
-    checks += [(f"year boundary ({r.value})", boundary(r)) for r in NoticeReading]
     started = time.perf_counter()
-    for name, check in checks:
+    for name, test in checks:
         try:
-            check()
+            budget(test)(spec=spec)
         except Exception as exc:
-            return _caught(started, f"{name}: {_first_line(exc)}", type(exc).__name__)
+            detail = _first_line(exc)  # a bare `assert` has no message: the test names it
+            by = f"{name}: {detail}" if detail else name
+            return _caught(started, by, type(exc).__name__)
     return {"caught": False, "by": None, "seconds": time.perf_counter() - started}
 
 
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
-    return text[0][:160] if text else type(exc).__name__
+    return text[0][:160] if text else ""
+
+
+# --- Hypothesis alone ----------------------------------------------------------------------
+
+CHUNK = 25  # examples per property per round; a round visits every property
+
+
+class Broken(AssertionError):
+    """A case that meets a property's assumption and breaks its assertion, found through
+    the concrete meaning ("model") or the implementation's figures."""
+
+    def __init__(self, via: str, message: str) -> None:
+        super().__init__(message)
+        self.via = via
 
 
 def _hypothesis_alone(spec: Any, properties: list[Any], budget: float) -> dict[str, Any]:
-    """The `holds` properties on the rules only, round after round, until `budget` seconds."""
+    """The `holds` properties without Z3, round after round, until `budget` seconds."""
     holds = [p for p in properties if p.kind == "scenario" and p.expect == "holds"]
     started = time.perf_counter()
     examples = 0
@@ -719,29 +735,46 @@ def _hypothesis_alone(spec: Any, properties: list[Any], budget: float) -> dict[s
             try:
                 _property_test(spec, prop, round_number * 1000 + index)()
             except Exception as exc:
-                found = _caught(started, prop.id, f"{type(exc).__name__}: {_first_line(exc)}")
+                via = exc.via if isinstance(exc, Broken) else "crash"
+                found = _caught(
+                    started, f"{prop.id} ({via})", f"{type(exc).__name__}: {_first_line(exc)}"
+                )
                 found["examples"] = examples + CHUNK
                 return found
             examples += CHUNK
     raise AssertionError("unreachable")
 
 
-CHUNK = 25  # examples per property per round; a round visits every property
+def _rounds() -> Iterator[int]:
+    number = 0
+    while True:
+        yield number
+        number += 1
 
 
 def _property_test(spec: Any, prop: Any, seed_value: int) -> Callable[[], None]:
-    """One round of a property-based test of `prop` on the rules."""
+    """One round of a property-based test of `prop`: through the concrete meaning, and
+    with the implementation's figures where it computes them."""
     from hypothesis import HealthCheck, Phase, given, seed, settings
     from hypothesis import strategies as st
 
     sys.path.insert(0, str(ROOT / "tests"))
-    from termcheck.check import pinned_readings, replay_scenarios
     from termcheck.errors import ScenarioError
+    from termcheck.semantics.case import evaluate
+    from termcheck.verify.implementation import of_model
+    from termcheck.verify.scenario import (
+        case_readings,
+        reading_choice,
+        reading_variants,
+        replay_property,
+    )
 
-    from strategies import scenarios  # type: ignore[import-not-found]
+    from strategies import cases  # type: ignore[import-not-found]
 
-    names = tuple(prop.scenarios) or ("",)
-    pinned = set(pinned_readings(prop))
+    variants = (
+        reading_variants(spec, prop) if prop.every_reading else [reading_choice(spec, prop, {})]
+    )
+    implementation = of_model(spec)
 
     @settings(
         max_examples=CHUNK,
@@ -753,57 +786,72 @@ def _property_test(spec: Any, prop: Any, seed_value: int) -> Callable[[], None]:
     @seed(seed_value)
     @given(data=st.data())
     def test(data: st.DataObject) -> None:
-        customers = _customers(data, scenarios(), names, pinned)
+        drawn = _customers(data, cases(), prop.case_names)
+        chosen = data.draw(st.sampled_from(variants))
         try:
-            assumed, asserted = replay_scenarios(spec, prop, customers)
+            outcomes = {
+                case: evaluate(spec.vocabulary, facts, case_readings(prop, case, chosen))
+                for case, facts in drawn.items()
+            }
         except ScenarioError:
-            return
-        if assumed:
-            assert asserted, f"{prop.id}: {customers}"
+            return  # not a possible case
+        assumed, asserted = replay_property(spec, prop, outcomes)
+        if assumed and not asserted:
+            raise Broken("model", f"{prop.id}: {drawn}")
+        if implementation is not None:
+            figures = {case: _with_figures(spec, implementation, o) for case, o in outcomes.items()}
+            if _computes(prop, figures):
+                assumed, asserted = replay_property(spec, prop, figures)
+                if assumed and not asserted:
+                    raise Broken("implementation", f"{prop.id}: {drawn}")
 
     return test
 
 
-def _rounds() -> Iterator[int]:
-    number = 0
-    while True:
-        yield number
-        number += 1
+def _with_figures(spec: Any, implementation: Any, outcome: Any) -> Any:
+    """The case as the implementation computes it: the facts and its answer for every
+    quantity it computes under the readings it implements (the adopted ones), nothing
+    of the model's; raises if it fails."""
+    from termcheck.semantics.case import Outcome
+
+    answers, failure = implementation.run(outcome.facts)
+    if answers is None:
+        raise Broken("implementation raised", failure)
+    entries = spec.vocabulary.entries
+    taken = {
+        name: value
+        for name, value in answers.items()
+        if name in entries
+        and entries[name].kind != "fact"
+        and all(
+            outcome.readings.get(q) == entries[q].adopted for q in entries[name].depends_on_readings
+        )
+    }
+    return Outcome(outcome.facts, outcome.readings, {**outcome.facts, **taken})
 
 
-def _customers(
-    data: Any, strategy: Any, names: tuple[str, ...], pinned: set[str]
-) -> dict[str, Any]:
-    """One customer per scenario name. Later customers copy each input of the first with
-    probability 1/2, so that assumptions equating two customers' inputs are met often."""
-    first = data.draw(strategy)
-    drawn = {names[0]: first}
-    for name in names[1:]:
-        other = data.draw(strategy)
-        keep = {field: data.draw(_booleans()) for field in _INPUT_FIELDS}
-        drawn[name] = replace(other, **{f: getattr(first, f) for f, k in keep.items() if k})
-    if pinned:  # the adopted reading, as verify pins it
-        drawn = {name: replace(s, **{r: None for r in pinned}) for name, s in drawn.items()}
-    return drawn
+def _computes(prop: Any, figures: Mapping[str, Any]) -> bool:
+    """Whether every name of the property has a value in the implementation's figures
+    (a property about a constant or another reading is left to the model)."""
+    first = next(iter(figures.values()))
+    for name in prop.names:
+        owner, _, quantity = name.rpartition(".")
+        if not figures.get(owner, first).has(quantity):
+            return False
+    return True
 
 
-def _booleans() -> Any:
+def _customers(data: Any, strategy: Any, names: tuple[str, ...]) -> dict[str, dict[str, object]]:
+    """One case per name. Later cases copy each fact of the first with probability 1/2,
+    so that assumptions equating two cases' facts are met often."""
     from hypothesis import strategies as st
 
-    return st.booleans()
-
-
-_INPUT_FIELDS = (
-    "service_start",
-    "monthly_fee",
-    "termination_month",
-    "ground",
-    "notice_arrival",
-    "notice_reading",
-    "planned_start",
-    "incident_date",
-    "liability_reading",
-)
+    first: dict[str, object] = data.draw(strategy)
+    drawn = {names[0]: first}
+    for name in names[1:]:
+        other: dict[str, object] = data.draw(strategy)
+        drawn[name] = {k: first[k] if data.draw(st.booleans()) else v for k, v in other.items()}
+    return drawn
 
 
 def main() -> None:
@@ -811,14 +859,22 @@ def main() -> None:
     parser.add_argument("fault", nargs="?", help="a fault id (see --list)")
     parser.add_argument("--examples", type=int, default=150, help="cross-check examples per test")
     parser.add_argument("--list", action="store_true", help="list the faults and exit")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="apply every fault without judging it; print what each changes (JSON)",
+    )
     args = parser.parse_args()
+    if args.check:
+        print(json.dumps(check_catalogue(), indent=1, ensure_ascii=False))
+        return
     if args.list or args.fault is None:
         for fault in (CONTROL, *FAULTS):
-            print(f"{fault.id:42} {fault.where:15} {fault.what}")
+            print(f"{fault.id:44} {fault.where:15} {fault.what}")
         return
     if args.fault not in BY_ID:
         parser.error(f"no fault {args.fault!r}; see --list")
-    print(json.dumps(judge(BY_ID[args.fault], args.examples), sort_keys=True))
+    print(json.dumps(judge(BY_ID[args.fault], args.examples), sort_keys=True, ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -1,13 +1,16 @@
 """Scaling: verify time as the horizon grows and as the number of properties grows.
 
-The horizon is two constants of termcheck.calendar (HORIZON_FIRST_YEAR, HORIZON_LAST_YEAR),
-imported by name into several modules; a run with another horizon sets them everywhere
-in a fresh process:
+The horizon is two constants of termcheck.semantics.calendar (HORIZON_FIRST_YEAR,
+HORIZON_LAST_YEAR), read from there by the facts' bounds and the leap-year rule and
+imported by name into a few modules (the lifecycle checks, diff); a run with another
+horizon sets them everywhere in a fresh process, before the model is loaded (the facts'
+bounds are fixed at load):
 
     python benchmarks/scaling.py horizon 1900 6899     # JSON on stdout
 
-The symbolic leap-year rule follows the horizon (termcheck.symcal.leap_rule): the fast
-one for horizons inside 1801-2499 with a margin, the full Gregorian rule beyond.
+The symbolic leap-year rule follows the horizon (termcheck.smt.symcal.leap_rule): the
+fast one for horizons inside 1801-2499 with a margin of 50 years, the full Gregorian rule
+beyond.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 
 HORIZONS = {100: (2000, 2099), 500: (1900, 2399), 5000: (1900, 6899)}
+SHIPPED = (1900, 2399)  # termcheck.semantics.calendar's; run.py's ratios are to it
 
 
 def set_horizon(first: int, last: int) -> list[str]:
@@ -35,25 +39,25 @@ def set_horizon(first: int, last: int) -> list[str]:
         if not module.name.endswith("__main__"):  # that one runs the command line
             importlib.import_module(module.name)
     patched = []
+    horizon = {"HORIZON_FIRST_YEAR": first, "HORIZON_LAST_YEAR": last}
     for name, loaded in sorted(sys.modules.items()):
-        if name.startswith("termcheck") and hasattr(loaded, "HORIZON_FIRST_YEAR"):
-            vars(loaded).update(HORIZON_FIRST_YEAR=first, HORIZON_LAST_YEAR=last)
+        held = [key for key in horizon if hasattr(loaded, key)]
+        if name.startswith("termcheck") and held:  # some import only one of the two
+            vars(loaded).update({key: horizon[key] for key in held})
             patched.append(name)
     return patched
 
 
 def run_horizon(first: int, last: int) -> dict[str, Any]:
     patched = set_horizon(first, last)
-    from termcheck import symcal
-    from termcheck.check import Options, check_all, exit_code
+    import termcheck
     from termcheck.paths import default_model_dir, default_properties_dir
-    from termcheck.properties import load_properties
-    from termcheck.spec import load_spec
+    from termcheck.smt import symcal
 
-    spec = load_spec(default_model_dir())
-    properties = load_properties(default_properties_dir(), spec)
+    spec = termcheck.load_spec(default_model_dir())
+    properties = termcheck.load_properties(default_properties_dir(default_model_dir()), spec)
     started = time.perf_counter()
-    results = list(check_all(spec, properties, Options()))
+    results = list(termcheck.check_all(spec, properties))
     seconds = time.perf_counter() - started
     statuses: dict[str, int] = {}
     for result in results:
@@ -64,7 +68,7 @@ def run_horizon(first: int, last: int) -> dict[str, Any]:
         "patched_modules": patched,
         "seconds": seconds,
         "solver_seconds": sum(r.solver_seconds for r in results),
-        "exit_code": exit_code(results),
+        "exit_code": termcheck.exit_code(results),
         "statuses": statuses,
         "unmet": sorted(r.prop.id for r in results if not r.met),
     }

@@ -94,7 +94,7 @@ def test_verify_fails_with_exit_1_before_proving(tmp_path: Path) -> None:
     edit(model / "terms.ja.md", NOTICE_BEFORE, NOTICE_AFTER)
     text = run("verify", str(model))
     assert text.exit_code == 1
-    assert "第10条第1項 (10-1)" in text.output and "fingerprints" in text.output
+    assert "第10条 (10-1)" in text.output and "fingerprints" in text.output
     assert "notice.deadline-before-termination-month" in text.output
     assert "Nothing was proved" in text.output
     as_json = run("verify", str(model), "--format", "json")

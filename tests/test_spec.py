@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -326,3 +327,48 @@ def test_missing_model_toml(tmp_path: Path) -> None:
 def test_missing_model_folder(tmp_path: Path) -> None:
     error = load_error(tmp_path / "nowhere")
     assert "nowhere" in str(error)
+
+
+@pytest.mark.parametrize(
+    ("whole", "message"),
+    [
+        # A contract terminated before billing starts bills 0 months: no dividing by it.
+        ("billed_months", "scale: its whole can be 0"),
+        # Never 0, but thousands of values over the horizon: no case split that large.
+        ("max(billed_months, 1)", "scale: its whole takes 5,999 values"),
+    ],
+)
+def test_a_scale_the_solver_cannot_divide_is_refused_at_its_call(
+    tmp_path: Path, whole: str, message: str
+) -> None:
+    formula = f'formula = "scale(billed_months * monthly_fee, 1, {whole}, \\"floor\\")"'
+    folder, broken = break_model(tmp_path, 'formula = "billed_months * monthly_fee"', formula)
+    error = load_error(folder)
+    assert message in str(error), str(error)
+    assert error.position is not None and error.position.line == line_of(broken, formula)
+    assert error.position.column == len('formula = "') + 1  # the call, inside the quotes
+    assert error.field == "quantities.billed_fees.formula"
+
+
+def test_a_date_bound_inside_its_month_holds_to_the_day(tmp_path: Path) -> None:
+    """A min of 2026-03-15 is the 15th, not the month: calc refuses the 1st, and no
+    witness the solver finds can take it."""
+    import z3
+
+    from termcheck.errors import ScenarioError
+    from termcheck.semantics.case import check_value
+    from termcheck.smt.encoding import declare
+
+    folder, _ = break_model(
+        tmp_path, 'id = "service_start"\n', 'id = "service_start"\nmin = "2026-03-15"\n'
+    )
+    spec = load_spec(folder)
+    entry = spec.vocabulary.entries["service_start"]
+    assert entry.days is not None and entry.days[0] == date(2026, 3, 15)
+    check_value(entry, date(2026, 3, 15), spec.vocabulary)
+    with pytest.raises(ScenarioError, match=r"2026-03-14 is outside 2026-03-15\.\."):
+        check_value(entry, date(2026, 3, 14), spec.vocabulary)
+    day, constraints = declare(entry, "s", spec.vocabulary)
+    solver = z3.Solver()
+    solver.add(*constraints, day.year == 2026, day.month == 3, day.day < 15)
+    assert solver.check() == z3.unsat

@@ -203,6 +203,18 @@ def diff(
     same folder), or None to leave property verdicts out. With `parallel`, they are
     checked in two worker processes, which Python can start only from a program whose
     main module is guarded by `if __name__ == "__main__"` (the command line is)."""
+    with solving.steady_collection():
+        return _diff(old, new, properties, rlimit, progress, parallel)
+
+
+def _diff(
+    old: Spec,
+    new: Spec,
+    properties: tuple[list[Property], list[Property]] | None,
+    rlimit: int,
+    progress: Progress | None,
+    parallel: bool,
+) -> DiffResult:
     tell = progress or (lambda _step: None)
     solving.seed_globally()
     checks = (

@@ -257,9 +257,13 @@ def _readable(run: Run, z: Symbolic, path: _Path, steps: int) -> z3.ModelRef:
 
     A Z3 model depends on the process's history as well as on the problem, so every value
     the trace shows is fixed here, each by a preference kept only if the problem stays
-    satisfiable: the events earliest in model.toml order, the application on the 5th of
-    the month after the terms' date, each event on the day after the one before (the
-    service start on the planned start), otherwise its least date.
+    satisfiable: the events earliest in model.toml order; the application on the 5th of
+    the month after the terms' date, the planned start on the first of the next month;
+    each event on the first day it can take of: the planned start (for the transition
+    that starts the service), the day after the one before, the first of the next month,
+    the last day of the termination month, the same day; otherwise its least date. A
+    month an event chooses is the one its `choice` formula names, else the month after
+    the termination month, else the least; each flag false where it can be.
     """
     m = z.m
     first = path.contracts[0]

@@ -9,13 +9,22 @@ import sys
 
 import typer
 
-from termcheck.cli import articles, calc, coverage, diff, fingerprints, mutate, verify
+from termcheck.cli import (
+    articles,
+    calc,
+    conform,
+    coverage,
+    diff,
+    fingerprints,
+    mutate,
+    verify,
+)
 from termcheck.cli._common import EXIT_INPUT, app
 from termcheck.errors import TermcheckError
 
 __all__ = ["app", "main"]
 # Imported for their @app.command registrations.
-_COMMANDS = (articles, calc, coverage, diff, fingerprints, mutate, verify)
+_COMMANDS = (articles, calc, conform, coverage, diff, fingerprints, mutate, verify)
 
 
 def main() -> None:

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from termcheck.cli._common import app, fail
@@ -44,7 +45,7 @@ def articles(
         typer.echo(json.dumps(listing, ensure_ascii=False, indent=2))
         return
     console = Console(highlight=False, width=None if sys.stdout.isatty() else 140)
-    table = Table(show_edge=False, title=display(target))
+    table = Table(show_edge=False, title=escape(display(target)))
     table.add_column("id", no_wrap=True)
     table.add_column("heading", no_wrap=True)
     table.add_column("line", justify="right", no_wrap=True)
@@ -53,5 +54,7 @@ def articles(
     for a in provisions:
         # An article's row shows its title; its paragraphs and items show their words.
         excerpt = f"({a.title})" if a.kind == "article" else a.text.splitlines()[0]
-        table.add_row(a.id, a.heading, str(a.line), a.fingerprint, excerpt)
+        table.add_row(
+            *(escape(cell) for cell in (a.id, a.heading, str(a.line), a.fingerprint, excerpt))
+        )
     console.print(table)

@@ -13,13 +13,15 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from termcheck.cli._common import app, fail, load_model, parse_yen, reading_overrides
 from termcheck.errors import InputError
 from termcheck.model.spec import Spec
 from termcheck.model.vocabulary import Entry
-from termcheck.report.present import for_json, for_people
+from termcheck.report.present import for_json
+from termcheck.report.story import written
 from termcheck.semantics import calendar as cal
 from termcheck.semantics.case import Outcome, evaluate
 
@@ -78,10 +80,10 @@ def print_facts(spec: Spec) -> None:
         table.add_column(column, overflow="fold")
     for entry in spec.vocabulary.facts:
         table.add_row(
-            f"--{flag_of(entry.id)}",
-            _value_help(spec, entry),
-            f"{entry.ja} / {entry.en}",
-            ", ".join(spec.heading(a) for a in entry.articles),
+            escape(f"--{flag_of(entry.id)}"),
+            escape(_value_help(spec, entry)),
+            escape(f"{entry.ja} / {entry.en}"),
+            escape(", ".join(spec.heading(a) for a in entry.articles)),
         )
     Console(highlight=False).print(table)
 
@@ -150,9 +152,10 @@ def print_calc(spec: Spec, outcome: Outcome) -> None:
     v = spec.vocabulary
     given = ", ".join(f"{e.ja} {_shown(spec, e, outcome)}" for e in v.facts if outcome.has(e.id))
     chosen = ", ".join(f"{name} {option}" for name, option in sorted(outcome.readings.items()))
-    console.print(f"{spec.document.terms.title}（{spec.document.terms.version}版）: {given}")
+    terms = spec.document.terms
+    console.print(escape(f"{terms.title}（{terms.version}版）: {given}"))
     if chosen:
-        console.print(f"読み方 / readings: {chosen}")
+        console.print(escape(f"読み方 / readings: {chosen}"))
     table = Table(show_edge=False)
     for column in ("項目 / figure", "値 / value", "条項 / article"):
         table.add_column(column)
@@ -160,20 +163,13 @@ def print_calc(spec: Spec, outcome: Outcome) -> None:
         if not outcome.has(entry.id) or entry.type.is_set:
             continue
         table.add_row(
-            f"{entry.ja} / {entry.en}",
-            _shown(spec, entry, outcome),
-            spec.heading(entry.article),
+            escape(f"{entry.ja} / {entry.en}"),
+            escape(_shown(spec, entry, outcome)),
+            escape(spec.heading(entry.article)),
         )
     console.print(table)
 
 
 def _shown(spec: Spec, entry: Entry, outcome: Outcome) -> str:
-    """The value as a reader of the terms writes it; a value of an enumeration by the
-    name the model gives it (契約者による解約, not `customer`)."""
-    value = outcome.value(entry.id)
-    if entry.type.kind == "enum":
-        for info in spec.document.enums:
-            if info.id == entry.type.enum:
-                labels = {item.id: item.ja for item in info.values}
-                return labels.get(str(value), str(value))
-    return for_people(value, entry.type.kind)
+    """The value as a reader of the terms writes it (契約者による解約, not `customer`)."""
+    return written(spec, entry.id, outcome, "ja")

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from termcheck.cli._common import (
@@ -53,26 +54,27 @@ def coverage_command(
 
 def print_coverage(spec: Spec, result: Coverage) -> None:
     console = Console(highlight=False)
-    table = Table(show_edge=False, title=f"{display(spec.directory)}: coverage")
+    table = Table(show_edge=False, title=escape(f"{display(spec.directory)}: coverage"))
     for column in ("provision", "title", "status", "model elements", "properties"):
         table.add_column(column, overflow="fold")
     for row in matrix_rows(result):
         table.add_row(
-            row.article.heading,
-            row.article.title,
+            escape(row.article.heading),
+            escape(row.article.title),
             f"[{STATUS_STYLE[row.status]}]{row.status.value}[/]",
-            "\n".join(row.elements),
-            "\n".join(row.properties),
+            escape("\n".join(row.elements)),
+            escape("\n".join(row.properties)),
         )
     console.print(table)
     console.print()
     console.print("Nothing rests on:")
     for row in result.uncovered:
-        console.print(f"  {row.article.heading} ({row.article.title}): {_why(row)}")
+        console.print(escape(f"  {row.article.heading} ({row.article.title}): {_why(row)}"))
     for article_id in result.contradicted:
-        console.print(f"  [yellow]{article_id} is listed in [[not_modelled]] but is cited[/]")
+        listed = escape(f"{article_id} is listed in [[not_modelled]] but is cited")
+        console.print(f"  [yellow]{listed}[/]")
     counts = result.counts()
-    console.print(_summary(counts))
+    console.print(escape(_summary(counts)))
 
 
 def markdown(spec: Spec, result: Coverage) -> str:

@@ -194,10 +194,10 @@ def print_verify(
         if result.reading_dependent:
             status += " (reading-dependent)"
         row = [
-            prop.id,
-            "、".join(spec.heading(a) for a in prop.articles),
+            escape(prop.id),
+            escape("、".join(spec.heading(a) for a in prop.articles)),
             f"[{STATUS_STYLE[result.status]}]{status}[/]",
-            prop.expect,
+            escape(prop.expect),
             "yes" if result.met else "[bold red]NO[/]",
         ]
         if timings:
@@ -239,4 +239,4 @@ def _print_result_detail(console: Console, spec: Spec, result: Result, lang: Lan
         console.print("  reason: " + escape(" ".join(reason.split())))
     for other in result.other_readings:
         readings = ", ".join(f"{k}={v}" for k, v in sorted(other.readings.items()))
-        console.print(f"  under {readings}: {other.status.value}")
+        console.print(escape(f"  under {readings}: {other.status.value}"))

@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from termcheck.errors import InputError, Position
+from termcheck.language import functions as fn
 from termcheck.language.ast import (
     Arith,
     Call,
@@ -26,9 +28,11 @@ from termcheck.language.ast import (
     Name,
     Negate,
     StrLit,
+    nodes,
     static_int,
     typed,
 )
+from termcheck.language.parse import position
 from termcheck.semantics import calendar
 
 
@@ -145,6 +149,55 @@ class Bounds:
             pick = min if function == "min" else max
             return Interval(pick(i.low for i in found), pick(i.high for i in found))
         raise TypeError(f"no bounds for {function}")  # pragma: no cover
+
+
+def business_days_defined(b: Bounds, node: Call, first_year: int, last_year: int) -> bool:
+    """Whether a business-day call has a value for every case, by bounds alone: the day
+    it starts from and the day it finds (and so every day between, which the search
+    visits) lie in the years of the holiday table. When not, its value may not exist,
+    and the cases where it does not are no cases (the concrete meaning refuses them)."""
+    spans = [b.of(node.args[0])]
+    if node.function != "is_business_day":
+        spans.append(b.of(node))
+    return all(
+        span is not None and first_year <= span.years[0] and span.years[1] <= last_year
+        for span in spans
+    )
+
+
+def divisor_problem(b: Bounds, node: Call) -> str | None:
+    """Why the whole of a `scale` call cannot be divided by, or None when it can.
+
+    The Z3 meaning divides by a constant, or splits a divisor of few values into one
+    case each (the days of a month); a whole that may be zero or negative has no value,
+    and one of many values would build a term too large to solve."""
+    if node.function != "scale":
+        return None
+    whole = b.of(node.args[2])
+    if whole is None:  # pragma: no cover - scale's whole is a count or yen, which has bounds
+        return "its whole has no bounds"
+    if whole.low < 1:
+        return (
+            f"its whole can be {whole.low:,}, and nothing is divided by zero or less: "
+            "bound the fact it depends on (min = 1) or write max(…, 1)"
+        )
+    if not isinstance(node.args[2].static, int) and whole.size > fn.MAX_DIVISOR_VALUES:
+        return (
+            f"its whole takes {whole.size:,} values ({whole.low:,}..{whole.high:,}), more "
+            f"than the {fn.MAX_DIVISOR_VALUES} the solver splits a divisor into: divide by "
+            "a constant or narrow the bounds of the facts it depends on"
+        )
+    return None
+
+
+def check_divisors(b: Bounds, expr: Expr, origin: Position, field: str) -> None:
+    """Refuse a checked expression whose divisions the solver cannot mean (see
+    :func:`divisor_problem`), pointing at the call."""
+    for node in nodes(expr):
+        if isinstance(node, Call):
+            problem = divisor_problem(b, node)
+            if problem is not None:
+                raise InputError(f"scale: {problem}", position(origin, node.row, node.col), field)
 
 
 def _months_between(b: Bounds, node: Call) -> Interval:

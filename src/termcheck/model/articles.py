@@ -230,18 +230,22 @@ def _provisions(section: _Section, path: str) -> list[Article]:
     parts = _paragraphs(section, path) if section.kind == "article" else _parts(section, path)
     whole = _join([text for _, text in section.body])
     result = [_article(section.id, "article", section.heading, section, whole, section.line)]
+    # An article of one paragraph is cited without it (第N条, 第N条第K号, never 第N条第1項);
+    # the ids keep the paragraph, so that adding a second one moves no citation's id.
+    single = section.kind == "article" and len(parts) == 1
     for part in parts:
         part_id = f"{section.id}-{part.number}"
-        part_heading = section.heading + _part_suffix(section.kind, part.number)
+        part_heading = section.heading + ("" if single else _part_suffix(section.kind, part.number))
         result.append(
             _article(part_id, "paragraph", part_heading, section, part.own_text(), part.line)
         )
+        item_prefix = part_heading
         for item in part.items:
             result.append(
                 _article(
                     f"{part_id}-{item.number}",
                     "item",
-                    f"{part_heading}第{item.number}号",
+                    f"{item_prefix}第{item.number}号",
                     section,
                     item.own_text(),
                     item.line,

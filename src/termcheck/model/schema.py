@@ -9,6 +9,7 @@ section for the people who write them.
 from __future__ import annotations
 
 import re
+import string
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
@@ -166,19 +167,43 @@ class Witness(_Strict):
     alike: list[str] = Field(default_factory=list)  # facts two customers share if they can
 
 
+CHARGE_FIELDS = frozenset({"count", "months", "amount", "s"})
+
+
 class Charge(_Strict):
     """A line of what a customer is charged: "■ 課金 3ヶ月分: 300,000円（…）"."""
 
     mark: Mark
     count: str
     amount: str
-    ja: str = Field(min_length=1)  # with {months}, {count} and {amount}
+    # Templates: {count}, {months} ("3ヶ月", "3 months"), {amount} (the yen written out)
+    # and {s} ("s" unless the count is 1: "{count} day{s}").
+    ja: str = Field(min_length=1)
     en: str = Field(min_length=1)
     when: str | None = None  # a formula; when false the line reads `otherwise_*`
     otherwise: Mark | None = None
     otherwise_ja: str | None = None
     otherwise_en: str | None = None
     shown_if: str | None = None  # a formula: the line is left out when false
+
+    @field_validator("ja", "en", "otherwise_ja", "otherwise_en")
+    @classmethod
+    def _template(cls, text: str | None) -> str | None:
+        if text is None:
+            return None
+        try:
+            fields = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+        except ValueError as exc:  # an unmatched brace
+            message = f"{text!r}: {exc}; write {{{{ for a brace"
+            raise PydanticCustomError("template", message) from None
+        unknown = sorted(fields - CHARGE_FIELDS)
+        if unknown:
+            raise PydanticCustomError(
+                "template",
+                f"{{{unknown[0]}}} is not a field of a charge; the fields are "
+                + ", ".join(f"{{{name}}}" for name in sorted(CHARGE_FIELDS)),
+            )
+        return text
 
 
 class TimelineEntry(_Strict):
@@ -195,6 +220,11 @@ class MarkRule(_Strict):
     when: str = Field(min_length=1)
 
 
+class LegendText(_Strict):
+    ja: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+
 class Report(_Strict):
     """[report]: what a counterexample tells of a customer, for people."""
 
@@ -203,6 +233,9 @@ class Report(_Strict):
     total: str | None = None
     timeline: list[TimelineEntry] = Field(default_factory=list)
     marks: list[MarkRule] = Field(default_factory=list)
+    # What a timeline's legend says of a mark, in the agreement's own words (a 解約手数料
+    # is not a 違約金): `[report.legend.penalty] ja = "…" en = "…"`.
+    legend: dict[Mark, LegendText] = Field(default_factory=dict)
 
 
 class Implementation(_Strict):

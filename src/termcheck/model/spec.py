@@ -46,6 +46,16 @@ class Spec:
                 return article.heading
         return article_id
 
+    def enum_label(self, enum: str | None, value: object, lang: str = "ja") -> str:
+        """A value of an enumeration by the name the model gives it (契約者による解約);
+        the value itself when the model names it not."""
+        for info in self.document.enums:
+            if info.id == enum:
+                for item in info.values:
+                    if item.id == value:
+                        return item.ja if lang == "ja" else item.en
+        return str(value)
+
     def entry(self, name: str) -> Entry:
         """A fact or quantity, also by a case's name (`a.penalty`)."""
         return self.vocabulary.entries[name.rpartition(".")[2]]

@@ -15,12 +15,19 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
 from termcheck.errors import InputError, Position
 from termcheck.language.ast import Call, Expr, names_used, nodes
-from termcheck.language.bounds import Bounds, Interval, horizon_months
+from termcheck.language.bounds import (
+    Bounds,
+    Interval,
+    business_days_defined,
+    check_divisors,
+    horizon_months,
+)
 from termcheck.language.evaluate import Context, EvaluationError, eval_concrete
 from termcheck.language.functions import FUNCTIONS
 from termcheck.language.parse import parse
@@ -63,11 +70,17 @@ class Entry:
     # it is checked under each of their readings with --all-readings.
     depends_on_readings: frozenset[str] = frozenset()
     bounds: Interval | None = None
+    # A date fact's first and last possible day: its bounds say only the months, and a
+    # min of "2026-03-15" must not admit 2026-03-01.
+    days: tuple[date, date] | None = None
     phrase: str | None = None
     topic: str | None = None
     optional: bool = False
     loc: Loc = ()
-    business_days: bool = False  # its formulas count business days, however indirectly
+    # Its value may not exist for some case of the facts' bounds: it counts business days
+    # over dates the holiday table may not cover (however indirectly). Such a quantity
+    # bounds the cases of every property, so the encoding compiles it at once.
+    partial: bool = False
 
     @property
     def article(self) -> str:
@@ -167,6 +180,7 @@ class _Builder:
         self.enums: dict[str, tuple[str, ...]] = {}
         self.entries: dict[str, Entry] = {}
         self.constants: dict[str, object] = {}
+        self.bounds: Bounds | None = None
 
     def error(self, loc: Loc, message: str) -> InputError:
         return self.source.error(loc, message)
@@ -179,6 +193,7 @@ class _Builder:
         parsed = self.parse_quantities()
         order = self.order(parsed)
         bounds = Bounds(lambda name: self.bounds_of(name))
+        self.bounds = bounds
         for name in order:
             self.check_quantity(name, parsed[name], types, calendar_, bounds)
         vocabulary = Vocabulary(
@@ -244,6 +259,12 @@ class _Builder:
                 raise self.error((*loc, "type"), str(exc)) from None
             if type_.is_set:
                 raise self.error((*loc, "type"), "a fact is one value, not a set")
+            bounds = self.fact_bounds(loc, type_, fact.min, fact.max)
+            days = None
+            if type_.kind == "date" and bounds is not None:
+                days = _days(bounds, fact.min, fact.max)
+                if days[0] > days[1]:
+                    raise self.error((*loc, "max"), "max is before min")
             self.entries[fact.id] = Entry(
                 id=fact.id,
                 kind="fact",
@@ -252,7 +273,8 @@ class _Builder:
                 ja=fact.ja,
                 en=fact.en,
                 facts=frozenset({fact.id}),
-                bounds=self.fact_bounds(loc, type_, fact.min, fact.max),
+                bounds=bounds,
+                days=days,
                 phrase=fact.phrase,
                 optional=fact.optional,
                 loc=loc,
@@ -396,8 +418,13 @@ class _Builder:
             uses |= names_used(expr)
         used = [self.entries[n] for n in sorted(uses)]
         facts = frozenset().union(*(e.facts for e in used)) if used else frozenset()
-        business = any(e.business_days for e in used) or any(
-            isinstance(node, Call) and FUNCTIONS[node.function].business_days
+        partial = any(e.partial for e in used) or any(
+            isinstance(node, Call)
+            and FUNCTIONS[node.function].business_days
+            and not (
+                calendar_ is not None
+                and business_days_defined(bounds, node, calendar_.first_year, calendar_.last_year)
+            )
             for expr in entry_formulas(forms)
             for node in nodes(expr)
         )
@@ -426,9 +453,11 @@ class _Builder:
             phrase=quantity.phrase,
             topic=quantity.topic,
             loc=("quantities", name),
-            business_days=business,
+            partial=partial,
         )
         self.entries[name] = entry
+        for expr, where, origin in forms.values():
+            check_divisors(bounds, expr, origin, ".".join(str(p) for p in where))
         # Bounds need the entry in place (a formula's names are looked up through it).
         found_bounds = [bounds.of(expr) for expr in entry.formulas.values()]
         known = [b for b in found_bounds if b is not None]
@@ -491,6 +520,8 @@ class _Builder:
         found = check(expr, scope, origin, field_name, expected)
         if found != expected:
             raise InputError(f"must be {expected}, not {found}", origin, field_name)
+        if self.bounds is not None:
+            check_divisors(self.bounds, expr, origin, field_name)
         return Checked(text, expr, loc)
 
     def check_defaults_acyclic(self, v: Vocabulary) -> None:
@@ -551,6 +582,18 @@ class _Builder:
 
 def entry_formulas(forms: dict[str, tuple[Expr, Loc, Position]]) -> list[Expr]:
     return [expr for expr, _, _ in forms.values()]
+
+
+def _days(bounds: Interval, low: int | str | None, high: int | str | None) -> tuple[date, date]:
+    """A date fact's first and last day: its min and max where they name a day, the
+    first and last day of its bounds' months where they are left out."""
+    first = calendar.Month.from_index(bounds.low).first_day
+    last = calendar.Month.from_index(bounds.high).last_day
+    if isinstance(low, str):
+        first = max(first, calendar.parse_date(low))
+    if isinstance(high, str):
+        last = min(last, calendar.parse_date(high))
+    return first, last
 
 
 def _with_bounds(entry: Entry, bounds: Interval) -> Entry:

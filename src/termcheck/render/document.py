@@ -147,6 +147,7 @@ def _charge(doc: Doc, charge: Charge, lang: Lang) -> str:
         count=count,
         months=months(int(count or 0), lang),
         amount=for_people(amount, "yen", lang),
+        s="" if count == 1 else "s",
     )
     article = paren(heading(doc, charge["article"]), lang) if charge["article"] else ""
     return f"{MARKS[charge['mark']]} {text}{article}"

@@ -240,7 +240,7 @@ def _counterexample(doc: Doc, entry: Entry, lang: Lang) -> list[str]:
         rows = customer_rows(doc, entry, customer, lang)
         kinds |= {row.kind for row in rows}
         parts += _customer(doc, entry, customer, rows, lang)
-    return [*parts, "</div>", _legend(kinds, lang), "</div>"]
+    return [*parts, "</div>", _legend(kinds, lang, doc["legend"]), "</div>"]
 
 
 def _customer(doc: Doc, entry: Entry, customer: Customer, rows: list[Row], lang: Lang) -> list[str]:
@@ -251,7 +251,7 @@ def _customer(doc: Doc, entry: Entry, customer: Customer, rows: list[Row], lang:
         '<ul class="facts">',
         *(f"<li>{escape(line)}</li>" for line in facts(doc, customer, lang)),
         "</ul>",
-        *_timeline(rows, lang, name, charges=True),
+        *_timeline(rows, lang, name, charges=True, legend=doc["legend"]),
     ]
     extra = figures(doc, entry, customer, lang)
     if extra:
@@ -259,7 +259,14 @@ def _customer(doc: Doc, entry: Entry, customer: Customer, rows: list[Row], lang:
     return [*parts, "</div>"]
 
 
-def _timeline(rows: list[Row], lang: Lang, name: str, *, charges: bool) -> list[str]:
+def _timeline(
+    rows: list[Row],
+    lang: Lang,
+    name: str,
+    *,
+    charges: bool,
+    legend: dict[str, dict[str, str]] | None = None,
+) -> list[str]:
     """A month per row (quiet runs folded): the month, its charge mark, its events."""
     kind = "charges" if charges else "events-only"
     label = f"{name}: {word('events', lang)}" if name else word("events", lang)
@@ -267,7 +274,7 @@ def _timeline(rows: list[Row], lang: Lang, name: str, *, charges: bool) -> list[
     for row in rows:
         folded = " folded" if row.span > 1 else ""
         mark = MARKS[row.kind] + (f" ×{row.span}" if row.span > 1 and row.kind else "")
-        title = f' title="{escape(mark_label(row.kind, lang))}"' if row.kind else ""
+        title = f' title="{escape(mark_label(row.kind, lang, legend))}"' if row.kind else ""
         events = "".join(
             f'<li><time datetime="{e.day.isoformat()}">{escape(day(e, lang))}</time> '
             f"{escape(e.text)}</li>"
@@ -282,10 +289,10 @@ def _timeline(rows: list[Row], lang: Lang, name: str, *, charges: bool) -> list[
     return [*parts, "</ol>"]
 
 
-def _legend(kinds: set[str], lang: Lang) -> str:
+def _legend(kinds: set[str], lang: Lang, legend: dict[str, dict[str, str]]) -> str:
     keys = "".join(
         f'<li class="kind-{k}"><span class="mark">{MARKS[k]}</span> '
-        f"{escape(mark_label(k, lang))}</li>"
+        f"{escape(mark_label(k, lang, legend))}</li>"
         for k in MARK_KINDS
         if k in kinds
     )

@@ -166,7 +166,7 @@ def _counterexample(doc: Doc, entry: Entry, lang: Lang) -> list[str]:
         rows = customer_rows(doc, entry, customer, lang)
         kinds |= {row.kind for row in rows}
         lines += _customer(doc, entry, customer, rows, lang)
-    return [*lines, _legend(kinds, lang), ""]
+    return [*lines, _legend(kinds, lang, doc["legend"]), ""]
 
 
 def _customer(doc: Doc, entry: Entry, customer: Customer, rows: list[Row], lang: Lang) -> list[str]:
@@ -198,8 +198,8 @@ def _chart(rows: list[Row], lang: Lang, *, charges: bool) -> list[str]:
     return lines
 
 
-def _legend(kinds: set[str], lang: Lang) -> str:
-    shown = [f"{MARKS[k]} {mark_label(k, lang)}" for k in MARK_KINDS if k in kinds]
+def _legend(kinds: set[str], lang: Lang, legend: dict[str, dict[str, str]]) -> str:
+    shown = [f"{MARKS[k]} {mark_label(k, lang, legend)}" for k in MARK_KINDS if k in kinds]
     return f"{word('legend', lang)}: " + " · ".join(shown)
 
 

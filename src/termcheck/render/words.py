@@ -130,8 +130,10 @@ def exit_label(code: int, lang: Lang) -> str:
     return f"{text}（終了コード {code}）" if lang == "ja" else f"{text} (exit code {code})"
 
 
-def mark_label(kind: str, lang: Lang) -> str:
-    return _pick(_MARK[kind], lang)
+def mark_label(kind: str, lang: Lang, legend: dict[str, dict[str, str]] | None = None) -> str:
+    """What a mark means: the model's own words where its [report.legend] gives them."""
+    own = (legend or {}).get(kind)
+    return own[lang] if own is not None else _pick(_MARK[kind], lang)
 
 
 def customer_name(scenario: str | None, lang: Lang) -> str:

@@ -43,7 +43,7 @@ from termcheck.report.schema import (
 from termcheck.semantics.calendar import Month, month_of
 from termcheck.semantics.case import Outcome
 from termcheck.verify.properties import Property
-from termcheck.verify.results import Result, Status, exit_code
+from termcheck.verify.results import UNDECIDED, Result, Status, exit_code
 
 
 def document(
@@ -76,6 +76,10 @@ def document(
         "properties": [_entry(spec, r, timings=timings) for r in results],
         "drift": drift,
         "coverage": coverage_json(coverage(spec, rested_on)),
+        "legend": {
+            kind: {"ja": text.ja, "en": text.en}
+            for kind, text in sorted(spec.document.report.legend.items())
+        },
     }
 
 
@@ -85,7 +89,9 @@ def summary(results: list[Result]) -> dict[str, int]:
         counts[result.status.value] += 1
     counts["properties"] = len(results)
     counts["findings"] = sum(1 for r in results if r.met and r.prop.expect == "finding")
-    counts["unmet"] = sum(1 for r in results if not r.met)
+    # Unmet as the exit code counts it: an undecided property (inconclusive, vacuous) is
+    # counted under its status, not twice.
+    counts["unmet"] = sum(1 for r in results if not r.met and r.status not in UNDECIDED)
     return counts
 
 

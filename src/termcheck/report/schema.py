@@ -197,3 +197,4 @@ class ReportDocument(TypedDict):
     properties: list[PropertyEntry]
     drift: list[dict[str, Any]]
     coverage: dict[str, Any]
+    legend: dict[str, dict[str, str]]  # mark kind → language → the model's own legend

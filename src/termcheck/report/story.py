@@ -42,6 +42,16 @@ def timeline(
     return [(day, text) for day, _, text in sorted(events)]
 
 
+def written(spec: Spec, name: str, outcome: Outcome, lang: Lang) -> str:
+    """A fact's or quantity's value as people write it; a value of an enumeration by
+    the name the model gives it."""
+    entry = spec.vocabulary.entries[name]
+    value = outcome.value(name)
+    if entry.type.kind == "enum" and value is not None:
+        return spec.enum_label(entry.type.enum, value, lang)
+    return for_people(value, entry.type.kind, lang)
+
+
 def figures(spec: Spec, outcome: Outcome, mentioned: set[str], lang: Lang) -> list[str]:
     """The undated quantities the property speaks of, as people write them."""
     entries = spec.vocabulary.entries
@@ -51,7 +61,7 @@ def figures(spec: Spec, outcome: Outcome, mentioned: set[str], lang: Lang) -> li
         entry = entries[name]
         if entry.type.kind == "date" or entry.type.is_set or entry.kind == "constant":
             continue
-        shown = for_people(outcome.value(name), entry.type.kind, lang)
+        shown = written(spec, name, outcome, lang)
         lines.append(f"{entry.label(lang)}: {shown}（{spec.heading(entry.article)}）")
     return lines
 
@@ -59,13 +69,10 @@ def figures(spec: Spec, outcome: Outcome, mentioned: set[str], lang: Lang) -> li
 def headline(spec: Spec, outcome: Outcome, lang: Lang) -> str:
     """The facts told first of every case ([report] headline)."""
     entries = spec.vocabulary.entries
-    parts = []
-    for name in spec.document.report.headline:
-        entry = entries[name]
-        parts.append(
-            f"{entry.label(lang)} {for_people(outcome.value(name), entry.type.kind, lang)}"
-        )
-    return ", ".join(parts)
+    return ", ".join(
+        f"{entries[name].label(lang)} {written(spec, name, outcome, lang)}"
+        for name in spec.document.report.headline
+    )
 
 
 def case_name(name: str, lang: Lang) -> str:

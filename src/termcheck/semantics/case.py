@@ -121,6 +121,13 @@ def check_value(entry: Entry, value: object, v: Vocabulary) -> None:
             raise ScenarioError(
                 f"{value:,}{unit} is outside {bounds.low:,}..{bounds.high:,}", field=entry.id
             )
+    if entry.days is not None and isinstance(value, date):
+        first_day, last_day = entry.days
+        if not first_day <= value <= last_day:
+            raise ScenarioError(
+                f"{value.isoformat()} is outside {first_day.isoformat()}..{last_day.isoformat()}",
+                field=entry.id,
+            )
     if type_.kind in ("date", "month") and bounds is not None:
         month = calendar.month_of(value) if isinstance(value, date) else value
         assert isinstance(month, Month)

@@ -94,15 +94,58 @@ def _reach(years: tuple[int, int], span: int) -> tuple[int, int]:
 
 
 def _walk(day: SDate, step: int, span: int, *, include_start: bool) -> list[SDate]:
-    """The days after (or before) `day`, one step at a time so each shares the last.
-    Each knows its weekday from the first day's: one day number for the whole walk, and
-    the day found carries its weekday on (to a test that it is a business day)."""
-    current = symcal.with_weekday(day)
-    found = [current] if include_start else []
-    for _ in range(span):
-        current = symcal.add_days(current, step)
-        found.append(current)
+    """The days after (or before) `day`, up to `span` of them.
+
+    Each is the start's day of the month plus its offset, placed in the first month it
+    fits: a choice among the few months the walk can reach, whose lengths all the days
+    share. (Stepping one day at a time from the last nests each day's month-end test in
+    the next's, and the solver pays for the depth.) Each knows its weekday from the
+    start's: one day number for the whole walk, carried on to the day found.
+    """
+    start = symcal.with_weekday(day)
+    assert start.weekday is not None
+    reach = span // 28 + 2  # the months a walk of `span` days can touch
+    months = [start.month_of.shift(step * k) for k in range(reach)]
+    # Forward: the day of the month counted from the start month's 1st, and where each
+    # month ends on that count; backward: counted back, where each month begins.
+    edges: list[z3.ArithRef] = []
+    total: z3.ArithRef = z3.IntVal(0)
+    for month in months:
+        if step > 0:
+            total = total + month.days
+            edges.append(total)
+        else:
+            edges.append(total)
+            total = total - (months[len(edges)].days if len(edges) < reach else 0)
+    found = [start] if include_start else []
+    for offset in range(1, span + 1):
+        position = start.day + step * offset
+        candidate = _placed(position, months, edges, step)
+        weekday = symcal.weekday_after(start.weekday, step * offset)
+        found.append(symcal.SDate(candidate.year, candidate.month, candidate.day, weekday))
     return found
+
+
+def _placed(
+    position: z3.ArithRef, months: list[symcal.SMonth], edges: list[z3.ArithRef], step: int
+) -> SDate:
+    """The date at `position` days from the 1st of months[0] (counting the 1st as 1):
+    forward, in the first month whose end it does not pass; backward, in the first month
+    (going back) whose beginning it reaches."""
+    last = len(months) - 1
+    if step > 0:
+        before = [z3.IntVal(0), *edges[:-1]]
+        result = SDate(months[last].year, months[last].month, position - before[last])
+        for k in reversed(range(last)):
+            here = SDate(months[k].year, months[k].month, position - before[k])
+            result = symcal.select_date(position <= edges[k], here, result)
+        return result
+    # Backward: months[0] holds positions 1.., months[1] the days before it (0, -1, …).
+    result = SDate(months[last].year, months[last].month, position - edges[last])
+    for k in reversed(range(last)):
+        here = SDate(months[k].year, months[k].month, position - edges[k])
+        result = symcal.select_date(position - edges[k] >= 1, here, result)
+    return result
 
 
 def nearest(cal: BusinessCalendar, day: SDate, years: tuple[int, int], forward: bool) -> SDate:

@@ -40,7 +40,7 @@ from termcheck.language.ast import (
     static_int,
     typed,
 )
-from termcheck.language.bounds import Bounds, Interval
+from termcheck.language.bounds import Bounds, Interval, business_days_defined
 from termcheck.language.evaluate import COMPARE, option_or_literal
 from termcheck.language.types import Type
 from termcheck.semantics import calendar
@@ -110,6 +110,12 @@ def times(count: Any, count_bounds: Interval, amount: Any) -> Any:
         return count.as_long() * amount
     if z3.is_int_value(amount):
         return amount.as_long() * count
+    # A factor that is a choice among constants (a fee by plan) needs no split over the
+    # other's values: the product is the same choice, each a constant times the other.
+    for choice, other in ((amount, count), (count, amount)):
+        leaves = _constant_leaves(choice)
+        if leaves is not None and (leaves < count_bounds.size or count_bounds.size > SPLIT_LIMIT):
+            return _distribute(choice, other)
     if count_bounds.size <= SPLIT_LIMIT:
         values = range(count_bounds.low, count_bounds.high + 1)
         result = values[-1] * amount
@@ -120,6 +126,27 @@ def times(count: Any, count_bounds: Interval, amount: Any) -> Any:
     high = min(count_bounds.high, low + WIDE_SPLIT)
     split = times(count, Interval(low, high), amount)
     return z3.If(z3.And(count >= low, count <= high), split, count * amount)
+
+
+def _constant_leaves(term: Any, limit: int = SPLIT_LIMIT) -> int | None:
+    """How many constants a term chooses among (`If(c, 980, If(d, 2980, 9800))`), or None
+    when it is not such a choice (or chooses among more than `limit`)."""
+    if z3.is_int_value(term):
+        return 1
+    if not z3.is_app_of(term, z3.Z3_OP_ITE):
+        return None
+    yes = _constant_leaves(term.arg(1), limit)
+    no = None if yes is None else _constant_leaves(term.arg(2), limit - yes)
+    if yes is None or no is None or yes + no > limit:
+        return None
+    return yes + no
+
+
+def _distribute(choice: Any, other: Any) -> Any:
+    if z3.is_int_value(choice):
+        return choice.as_long() * other
+    yes, no = _distribute(choice.arg(1), other), _distribute(choice.arg(2), other)
+    return z3.If(choice.arg(0), yes, no)
 
 
 class Compiler:
@@ -321,7 +348,11 @@ def _business(compiler: Compiler, node: Call) -> Any:
     cal = compiler.business_calendar()
     day = compiler.compile(node.args[0])
     years = compiler.years(node.args[0])
-    compiler.conditions.append(symbusiness.covered(cal, day))
+    # Where the bounds show the table covers every day the call can visit, it always
+    # has a value: no condition for the case's domain, so nothing forces its terms in.
+    defined = business_days_defined(compiler.bounds, node, cal.first_year, cal.last_year)
+    if not defined:
+        compiler.conditions.append(symbusiness.covered(cal, day))
     if node.function == "is_business_day":
         return symbusiness.is_business_day(cal, day, years)
     if node.function == "add_business_days":
@@ -332,7 +363,8 @@ def _business(compiler: Compiler, node: Call) -> Any:
         forward = node.function == "following_business_day"
         result = symbusiness.nearest(cal, day, years, forward)
     # The search looks at days around `day`: they must lie in the table too.
-    compiler.conditions.append(symbusiness.covered(cal, result))
+    if not defined:
+        compiler.conditions.append(symbusiness.covered(cal, result))
     return result
 
 

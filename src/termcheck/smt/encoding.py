@@ -16,6 +16,7 @@ import z3
 
 from termcheck.language.bounds import Interval
 from termcheck.model.vocabulary import Entry, Vocabulary
+from termcheck.semantics import calendar
 from termcheck.semantics.calendar import Month
 from termcheck.smt import symcal
 from termcheck.smt.compile import Compiler, SymContext, SymValue, lift, lower
@@ -59,8 +60,9 @@ def variable_name(prefix: str, name: str) -> str:
 class _Values(dict[str, SymValue]):
     """A case's values, each quantity compiled when first asked for: a property names a
     few quantities, and building the terms of the others would cost more than solving.
-    A quantity whose value may not exist (it counts business days) is compiled at once,
-    so that the condition it records is part of the case's domain from the start."""
+    A quantity whose value may not exist (it counts business days over dates the holiday
+    table may not cover) is compiled at once, so that the condition it records is part
+    of the case's domain from the start."""
 
     def __init__(self, v: Vocabulary, readings: Mapping[str, str], domain: list[Z3Bool]) -> None:
         super().__init__()
@@ -100,7 +102,7 @@ def encode(
         values[entry.id] = value
         domain += constraints
     for name in v.order:
-        if eager or v.entries[name].business_days:
+        if eager or v.entries[name].partial:
             _ = values[name]
     relations = [values.compile(relation.expr) for _, relation in v.relations]
     chosen = {e.id: readings.get(e.id, e.adopted) for e in v.entries.values() if e.adopted}
@@ -114,7 +116,15 @@ def declare(entry: Entry, name: str, v: Vocabulary) -> tuple[SymValue, list[Z3Bo
     if kind == "date":
         day, valid = symcal.date_var(name)
         assert bounds is not None
-        return day, [valid, *_month_bounds(day.month_of, bounds)]
+        constraints = [valid, *_month_bounds(day.month_of, bounds)]
+        if entry.days is not None:
+            first, last = entry.days
+            # Said only where a bound falls inside its month: the month bounds say the rest.
+            if first.day > 1:
+                constraints.append(day >= symcal.const_date(first))
+            if last != calendar.month_of(last).last_day:
+                constraints.append(day <= symcal.const_date(last))
+        return day, constraints
     if kind == "month":
         month, valid = symcal.month_var(name)
         assert bounds is not None

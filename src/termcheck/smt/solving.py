@@ -8,7 +8,10 @@ taken for an answer.
 
 from __future__ import annotations
 
+import gc
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -23,6 +26,29 @@ def seed_globally() -> None:
     """Fix Z3's global seeds (per process): every solver created after starts alike."""
     z3.set_param("smt.random_seed", SEED)
     z3.set_param("sat.random_seed", SEED)
+
+
+@contextmanager
+def steady_collection() -> Iterator[None]:
+    """Python's cyclic collector does not run while Z3 works (it runs again after).
+
+    Z3 recycles the ids of freed terms, and its search follows them. The collector runs
+    whenever allocations cross its threshold, in whatever thread allocates (a progress
+    bar's, a process pool's): the terms it frees are freed at points that differ from
+    run to run, so a search near its rlimit got a different answer under another
+    PYTHONHASHSEED, and a term freed from another thread while Z3 worked crashed the
+    process (a segmentation fault in `termcheck diff`). Freed by reference counting
+    only, in this thread, Z3 sees the same history on every run. Collecting at fixed
+    points instead would be as steady, but measured: the cycles left are a few MB over
+    a whole `verify`, and each collection point changes which searches near the limit
+    succeed."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class TimedSolver(z3.Solver):  # type: ignore[misc]

@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from termcheck.errors import InputError, Position
 from termcheck.language.ast import Expr, names_used
+from termcheck.language.bounds import check_divisors
 from termcheck.language.parse import parse
 from termcheck.language.typecheck import check
 from termcheck.language.types import BOOL
@@ -316,4 +317,5 @@ def _expression(
         raise InputError(
             f"must be true or false, but this expression is of type {found}", origin, field_name
         )
+    check_divisors(spec.vocabulary.bounds, expr, origin, field_name)
     return expr

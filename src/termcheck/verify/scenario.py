@@ -24,7 +24,7 @@ from typing import Any
 import z3
 
 from termcheck.errors import ScenarioError
-from termcheck.language.evaluate import eval_concrete
+from termcheck.language.evaluate import EvaluationError, eval_concrete
 from termcheck.model.spec import Spec
 from termcheck.semantics.case import Outcome, evaluate
 from termcheck.smt import solving
@@ -43,6 +43,13 @@ def check_all(
     spec: Spec, properties: list[Property], options: Options, registry: Registry
 ) -> Iterator[Result]:
     solving.seed_globally()
+    with solving.steady_collection():
+        yield from _check_each(spec, properties, options, registry)
+
+
+def _check_each(
+    spec: Spec, properties: list[Property], options: Options, registry: Registry
+) -> Iterator[Result]:
     encodings: Encodings = {}
     for prop in properties:
         if prop.kind != "scenario":
@@ -284,7 +291,13 @@ def replay(result: Result, found: Problem, model: z3.ModelRef, options: Options)
         if impl is not None:
             disagreements += implementation.disagreements(spec, impl, outcome, name)
     result.counterexample = Counterexample(outcomes)
-    holds = replay_property(spec, found.prop, outcomes)
+    try:
+        holds = replay_property(spec, found.prop, outcomes)
+    except EvaluationError as exc:
+        result.status = Status.DIVERGENT
+        result.replayed = False
+        result.detail = f"the property has no concrete value on the solver's case: {exc}"
+        return
     assume_holds, assertion_holds = holds
     result.replayed = assume_holds and not assertion_holds and not disagreements
     if not result.replayed:
