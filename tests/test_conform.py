@@ -287,3 +287,28 @@ def test_bad_options_are_one_line_and_exit_2(args: list[str], words: str) -> Non
     outcome = CliRunner().invoke(app, ["conform", str(SHIPPED), *args])
     assert outcome.exit_code == 2, outcome.output
     assert words in outcome.output
+
+
+def test_verify_fails_on_a_fault_only_in_the_implementation(tmp_path: Path) -> None:
+    """A proof is about the model; verify replays each proved property's boundary cases
+    through the model's implementation, so a fault there alone fails the gate."""
+    from termcheck.model.spec import load_spec
+    from termcheck.verify.results import Options, Status, exit_code
+    from termcheck.verify.scenario import check_all
+
+    folder = tmp_path / "model"
+    shutil.copytree(SHIPPED, folder)
+    billing = folder / "implementation" / "billing.py"
+    text = billing.read_text(encoding="utf-8")
+    right = "penalty = remaining * fee if applies else 0"
+    wrong = "penalty = (remaining + (month.month == 12)) * fee if applies else 0"
+    assert right in text
+    billing.write_text(text.replace(right, wrong), encoding="utf-8")
+    spec = load_spec(folder)
+    props = load_properties(ROOT / "properties", spec, REGISTRY)
+    results = list(check_all(spec, props, Options(), REGISTRY))
+    divergent = [r for r in results if r.status is Status.DIVERGENT]
+    assert divergent, "the fault went unnoticed"
+    assert exit_code(results) == 1
+    assert all("boundary case" in r.detail or "disagree" in r.detail for r in divergent)
+    assert any("penalty: model" in r.detail for r in divergent)

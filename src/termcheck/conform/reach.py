@@ -56,10 +56,12 @@ class Boundaries:
 
 
 def boundary_cases(
-    spec: Spec, rlimit: int, readings: Mapping[str, str] | None = None
+    spec: Spec, rlimit: int, readings: Mapping[str, str] | None = None, *, readable: bool = True
 ) -> Boundaries:
     """Reach every goal of the model, under `readings` for the quantities that carry none
-    of their own (a goal in a reading's formula is reached under that reading)."""
+    of their own (a goal in a reading's formula is reached under that reading). Without
+    `readable`, each case is the solver's first (as fixed, but not steered to what a
+    reviewer pictures: the gate only replays them)."""
     v = spec.vocabulary
     chosen = dict(readings or {})
     found = Boundaries()
@@ -76,11 +78,11 @@ def boundary_cases(
                 s = solving.solver(rlimit)
                 by_reading[key] = (sym, s)
             sym, s = by_reading[key]
-            found.reached.append(_reach(spec, sym, s, goal))
+            found.reached.append(_reach(spec, sym, s, goal, readable))
     return found
 
 
-def _reach(spec: Spec, sym: SymbolicCase, s: z3.Solver, goal: Goal) -> Reached:
+def _reach(spec: Spec, sym: SymbolicCase, s: z3.Solver, goal: Goal, legible: bool) -> Reached:
     v = spec.vocabulary
     wanted = condition(goal, sym, v)
     # The case's domain grows as quantities are compiled: add what this goal needed.
@@ -95,7 +97,7 @@ def _reach(spec: Spec, sym: SymbolicCase, s: z3.Solver, goal: Goal) -> Reached:
         s.pop()
         return Reached(goal, Reach.UNDECIDED, detail=detail)
     depends = v.entries[goal.quantity].facts
-    model = readable(s, spec, {"": sym}, {"": depends}, {"": depends})
+    model = readable(s, spec, {"": sym}, {"": depends}, {"": depends}) if legible else s.model()
     facts = facts_of(sym, model, v)
     s.pop()
     return Reached(goal, Reach.REACHED, _present(facts, v))

@@ -85,11 +85,15 @@ def _load(path: Path, function: str, name: str, where: Position) -> Implementati
 
 
 def disagreements(
-    spec: Spec, implementation: Implementation, outcome: Outcome, case: str = ""
+    spec: Spec,
+    implementation: Implementation,
+    outcome: Outcome,
+    case: str = "",
+    only: frozenset[str] | None = None,
 ) -> list[str]:
     """Where the implementation's answers for a case differ from the model's, quantity by
-    quantity (those it does not answer, and those resting on a reading it does not
-    implement, are not compared)."""
+    quantity (those it does not answer, those resting on a reading it does not
+    implement, and with `only` those not in it, are not compared)."""
     answers, failure = implementation.run(outcome.facts)
     where = f"{case}." if case else ""
     if answers is None:
@@ -99,6 +103,8 @@ def disagreements(
     for name in sorted(answers):
         entry = entries.get(name)
         if entry is None or entry.kind == "fact" or not outcome.has(name):
+            continue
+        if only is not None and name not in only:
             continue
         if any(outcome.readings.get(q) != entries[q].adopted for q in entry.depends_on_readings):
             continue

@@ -51,13 +51,14 @@ def _check_each(
     spec: Spec, properties: list[Property], options: Options, registry: Registry
 ) -> Iterator[Result]:
     encodings: Encodings = {}
+    boundaries = _BoundaryReplay(spec, options)
     for prop in properties:
         if prop.kind != "scenario":
             assert prop.check is not None  # the loader insists on it
             yield registry.runner(prop.kind, prop.check)(spec, prop, options.rlimit)
             continue
         if prop.every_reading:
-            yield check_every_reading(spec, prop, options, encodings)
+            yield boundaries.check(check_every_reading(spec, prop, options, encodings))
             continue
         chosen = reading_choice(spec, prop, options.readings)
         result = check_property(spec, prop, chosen, options, encodings)
@@ -67,7 +68,68 @@ def _check_each(
                 for other in reading_variants(spec, prop)
                 if other != chosen
             ]
-        yield result
+        yield boundaries.check(result)
+
+
+class _BoundaryReplay:
+    """A proof is about the model; the implementation is checked only where a case is
+    replayed through it. So a property proved of the model is also checked on the
+    boundary cases (termcheck.conform) of the quantities it names, through the model's
+    implementation: a fault only in the implementation fails the gate (`divergent`).
+    The cases are found once per run, when the first proof needs them."""
+
+    def __init__(self, spec: Spec, options: Options) -> None:
+        self.spec = spec
+        self.options = options
+        self.impl = implementation.of_model(spec) if options.implementation else None
+        self.cases: list[tuple[str, str, Outcome]] | None = None
+
+    def check(self, result: Result) -> Result:
+        if self.impl is None or result.status is not Status.PROVED:
+            return result
+        cone = _cone(self.spec, result.prop)
+        for goal, quantity, outcome in self._cases():
+            if quantity not in cone:
+                continue
+            found = implementation.disagreements(self.spec, self.impl, outcome, only=cone)
+            if found:
+                result.status = Status.DIVERGENT
+                result.replayed = False
+                result.detail = (
+                    f"proved of the model, but {self.impl.name} disagrees with it on the "
+                    f"boundary case {goal!r}: " + "; ".join(found)
+                )
+                result.counterexample = Counterexample({"": outcome})
+                return result
+        return result
+
+    def _cases(self) -> list[tuple[str, str, Outcome]]:
+        if self.cases is None:
+            from termcheck.conform.reach import boundary_cases  # it builds on this module
+
+            self.cases = []
+            found = boundary_cases(self.spec, self.options.rlimit, readable=False)
+            for goal, facts in found.cases():
+                try:
+                    outcome = evaluate(self.spec.vocabulary, facts)
+                except ScenarioError:
+                    continue  # termcheck conform reports these; here they prove nothing
+                self.cases.append((goal.id, goal.quantity, outcome))
+        return self.cases
+
+
+def _cone(spec: Spec, prop: Property) -> frozenset[str]:
+    """The quantities and facts a property depends on, however indirectly."""
+    entries = spec.vocabulary.entries
+    found: set[str] = set()
+    stack = [name.rpartition(".")[2] for name in prop.names]
+    while stack:
+        name = stack.pop()
+        if name in found or name not in entries:
+            continue
+        found.add(name)
+        stack.extend(entries[name].uses)
+    return frozenset(found)
 
 
 def check_every_reading(
