@@ -70,8 +70,31 @@ app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
     help="Formal verification of service agreements (約款) with Z3.",
 )
+
+
+def _show_version(wanted: bool) -> None:
+    if wanted:
+        from termcheck import __version__
+
+        typer.echo(f"termcheck {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="print the version and exit", callback=_show_version, is_eager=True
+        ),
+    ] = False,
+) -> None:
+    """Formal verification of service agreements (約款) with Z3."""
+
+
 T = TypeVar("T")
 
 

@@ -63,8 +63,7 @@ def conform_command(
     out: Annotated[Path | None, typer.Option(help="write the report here instead")] = None,
     rlimit: Annotated[int, typer.Option(help="Z3 resource limit per goal")] = DEFAULT_RLIMIT,
 ) -> None:
-    """Check an implementation against the terms: exit 0 conforms, 1 disagrees, 2 bad
-    input, 3 undecided."""
+    """Check an implementation against the terms; exit 0 conforms, 1 disagrees, 2 bad input, 3 undecided."""  # noqa: E501
     if output_format not in FORMATS:
         fail(f"--format: {output_format!r} is not one of: {', '.join(FORMATS)}")
     if (impl is None) == (impl_cmd is None):
