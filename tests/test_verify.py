@@ -344,3 +344,23 @@ def test_the_checker_is_deterministic(spec: Spec) -> None:
     first = [r.counterexample for r in check_all(spec, violated, Options())]
     again = [r.counterexample for r in check_all(load_spec(SHIPPED_MODEL), violated, Options())]
     assert first == again
+
+
+def test_the_text_output_closes_with_the_unmet_properties(tmp_path: Path) -> None:
+    """A failing run ends with every unmet id, one line each, before the summary."""
+    folder = tmp_path / "model"
+    shutil.copytree(SHIPPED_MODEL, folder)
+    toml = folder / "model.toml"
+    text = toml.read_text(encoding="utf-8")
+    term = 'en = "months of the minimum term"\nphrase = "1年間"\nformula = "12"'
+    assert text.count(term) == 1
+    toml.write_text(text.replace(term, term.replace("12", "11")), encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["verify", str(folder), "--properties", str(SHIPPED_PROPERTIES)]
+    )
+    assert result.exit_code == 1
+    tail = result.output.rstrip().splitlines()
+    closing = tail[tail.index("unmet:") + 1 : -1]
+    assert closing and all(line.startswith("  ") and ": " in line for line in closing)
+    assert "unmet" in tail[-1]
+    assert len(closing) == int(tail[-1].split(" unmet")[0].rsplit(" ", 1)[1])

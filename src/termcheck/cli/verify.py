@@ -206,7 +206,28 @@ def print_verify(
     console.print(table)
     for result in results:
         _print_result_detail(console, spec, result, lang)
+    # Last, what needs attention, one line each (as pytest and ruff close): nothing to
+    # scroll back for.
+    unmet = [r for r in results if not r.met]
+    if unmet:
+        console.print()
+        console.print("[bold red]unmet[/]:")
+        for result in unmet:
+            console.print(escape(f"  {result.prop.id}: {_why_unmet(result)}"), soft_wrap=True)
     console.print(_summary_line(results))
+
+
+def _why_unmet(result: Result) -> str:
+    """One line: the status, and the first sentence of what was found."""
+    status = result.status.value
+    if result.status is Status.PROVED:
+        return "proved, but a finding was expected (it no longer shows)"
+    if result.status is Status.VIOLATED and result.prop.expect == "holds":
+        return "violated (expected to hold): see its counterexample above"
+    detail = " ".join(result.detail.split())
+    if len(detail) > 110:
+        detail = detail[:109] + "…"
+    return f"{status}: {detail}" if detail else status
 
 
 def _summary_line(results: list[Result]) -> str:

@@ -15,8 +15,8 @@ are those of coverage tools such as CrossHair's ``cover`` and of MC/DC:
 - for ``sum_fees``, a change of fee in the first month, the last and the month after;
 - for ``scale``, an exact division and a remainder of a half (where rounding matters);
 - every value of an enumeration fact, and for every date (fact or quantity) the last day
-  of a month, 29 February, 31 December and 1 January; for every month December and
-  January (the year wraps).
+  of a month, 29 February, 31 December and 1 January, and the Gregorian exceptions (28
+  February 2100, 29 February 2000); for every month December and January (the year wraps).
 
 A goal names the formula it comes from (the quantity and its reading) and where in it,
 as text a reviewer can read.
@@ -116,6 +116,10 @@ def _calendar_goals(name: str, reading: str, node: Expr | None) -> list[Goal]:
             ("leap-day", "29 February"),
             ("year-end", "31 December"),
             ("year-start", "1 January"),
+            # The Gregorian exceptions: 28 February of a century year (no leap day:
+            # 1900, 2100) and 29 February of a year divisible by 400 (2000).
+            ("century-february-end", "28 February of a century year that is no leap year"),
+            ("leap-century-leap-day", "29 February of a year divisible by 400"),
         )
     ]
 

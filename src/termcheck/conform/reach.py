@@ -179,6 +179,12 @@ def _fact_condition(goal: Goal, sym: SymbolicCase, v: Vocabulary) -> Any:
         return value.day == symcal.days_in_month(value.year, value.month)
     if goal.variant == "leap-day":
         return z3.And(value.month == 2, value.day == 29)
+    if goal.variant == "century-february-end":
+        return z3.And(
+            value.month == 2, value.day == 28, value.year % 100 == 0, value.year % 400 != 0
+        )
+    if goal.variant == "leap-century-leap-day":
+        return z3.And(value.month == 2, value.day == 29, value.year % 400 == 0)
     if goal.variant == "year-end":
         return z3.And(value.month == 12, value.day == 31)
     return z3.And(value.month == 1, value.day == 1)
