@@ -11,6 +11,7 @@ import typer
 
 from termcheck.cli import (
     articles,
+    audit,
     calc,
     conform,
     coverage,
@@ -24,7 +25,7 @@ from termcheck.errors import TermcheckError
 
 __all__ = ["app", "main"]
 # Imported for their @app.command registrations.
-_COMMANDS = (articles, calc, conform, coverage, diff, fingerprints, mutate, verify)
+_COMMANDS = (articles, audit, calc, conform, coverage, diff, fingerprints, mutate, verify)
 
 
 def main() -> None:
