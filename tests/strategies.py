@@ -52,8 +52,10 @@ def near(anchor: date, days: int) -> st.SearchStrategy[date]:
 
 @st.composite
 def cases(draw: st.DrawFn) -> dict[str, object]:
-    """A possible case of the shipped model (its relation: the termination month is not
-    before the service-start month), biased toward interesting months."""
+    """A possible case of the shipped model (its relations: the termination month is not
+    before the service-start month; the notice arrives between the service start and the
+    end of the termination month; the incident on or after the service start), biased
+    toward interesting months."""
     start = draw(dates(FIRST, date(HORIZON_LAST_YEAR - 1, 12, 31)))
     start_month = month_of(start)
     offset = draw(st.one_of(st.integers(0, 40), st.integers(0, 12 * 3)))
@@ -64,9 +66,15 @@ def cases(draw: st.DrawFn) -> dict[str, object]:
         "monthly_fee": draw(st.one_of(st.integers(0, 10**9), st.sampled_from([0, 1, 100_000]))),
         "termination_month": termination,
         "ground": draw(st.sampled_from(GROUNDS)),
-        "notice_arrival": draw(st.one_of(near(termination.first_day, 120), dates())),
+        "notice_arrival": draw(
+            st.one_of(
+                near(termination.first_day, 120), dates(start, termination.last_day)
+            ).filter(lambda d: start <= d <= termination.last_day)
+        ),
         "planned_start": draw(st.one_of(st.just(start), near(start, 90))),
-        "incident_date": draw(st.one_of(near(start, 500), dates())),
+        "incident_date": draw(
+            st.one_of(near(start, 500), dates(start, LAST)).filter(lambda d: d >= start)
+        ),
     }
 
 

@@ -101,7 +101,7 @@ FINDINGS: list[tuple[str, dict[str, Customer]]] = [
     # 第7条: terminated in the service-start month, nothing is billed at all.
     (
         "billing.start-month-termination-billed-nothing",
-        {"": customer(termination_month=Month(2026, 3))},
+        {"": customer(termination_month=Month(2026, 3), notice_arrival=date(2026, 3, 20))},
     ),
 ]
 
