@@ -67,9 +67,9 @@ def cases(draw: st.DrawFn) -> dict[str, object]:
         "termination_month": termination,
         "ground": draw(st.sampled_from(GROUNDS)),
         "notice_arrival": draw(
-            st.one_of(
-                near(termination.first_day, 120), dates(start, termination.last_day)
-            ).filter(lambda d: start <= d <= termination.last_day)
+            st.one_of(near(termination.first_day, 120), dates(start, termination.last_day)).filter(
+                lambda d: start <= d <= termination.last_day
+            )
         ),
         "planned_start": draw(st.one_of(st.just(start), near(start, 90))),
         "incident_date": draw(
