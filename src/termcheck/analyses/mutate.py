@@ -50,7 +50,7 @@ from termcheck.verify.scenario import check_all
 class Verdict(StrEnum):
     KILLED = "killed"  # some property no longer meets its expectation
     SURVIVED = "survived"  # every property still meets its expectation
-    UNDECIDED = "undecided"  # no property unmet, but one inconclusive or vacuous
+    UNDECIDED = "undecided"  # no property unmet, but one inconclusive
     REJECTED = "rejected"  # the model's own validation refuses the mutant
     CRASHED = "crashed"  # verifying the mutant raised: a defect of the checker
 
@@ -390,8 +390,14 @@ def judge(
         except Exception as exc:  # a valid model the checker cannot handle: its defect
             detail = f"{type(exc).__name__}: {exc}"
             return MutantResult(mutation, Verdict.CRASHED, None, detail)
-        if result.status in (Status.INCONCLUSIVE, Status.VACUOUS):
+        if result.status is Status.INCONCLUSIVE:
             undecided.append(result)
+        elif result.status is Status.VACUOUS:
+            # The unmutated model's properties all meet their expectation (mutate starts
+            # from a passing verify), so none was vacuous: the mutant took away every case
+            # the assumption asks about (a relation one day stricter), which is noticed.
+            detail = "vacuous: the mutant leaves no case its assumption asks about"
+            return MutantResult(mutation, Verdict.KILLED, result.prop.id, detail)
         elif not result.met:
             detail = f"{result.status.value}, expected {result.prop.expect}"
             return MutantResult(mutation, Verdict.KILLED, result.prop.id, detail)
