@@ -505,7 +505,7 @@ def calendar_values(entry: Entry, anchors: list[object], margin: int) -> list[ob
     days = {d for m in window for d in (m.first_day, m.last_day)}
     one = timedelta(days=1)
     days |= {d + k * one for d in anchors if isinstance(d, date) for k in (-1, 0, 1)}
-    return sorted(d for d in days if _within(entry, month_of(d)))
+    return [d for d in sorted(days) if _within(entry, month_of(d))]
 
 
 def plain_values(v: Vocabulary, entry: Entry) -> list[object]:
@@ -521,7 +521,7 @@ def plain_values(v: Vocabulary, entry: Entry) -> list[object]:
         other = preferred.expr.value
     else:
         other = low + 1
-    return sorted({low, min(max(other, low), high)})
+    return [*sorted({low, min(max(other, low), high)})]
 
 
 # --- Enumerating one group ------------------------------------------------------------------

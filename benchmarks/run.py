@@ -25,12 +25,14 @@ whole processes, CPU seconds of the working process where a table says CPU.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import io
 import json
 import os
 import platform
 import resource
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -75,8 +77,8 @@ def machine() -> dict[str, Any]:
         "platform": platform.platform(),
         # Other work on the machine slows every figure: the 1-minute load at the start.
         "load_average_1min": os.getloadavg()[0],
-        # Without bytecode caches (PYTHONDONTWRITEBYTECODE) every process compiles what it
-        # imports, which weighs on every end-to-end time.
+        # Without bytecode caches (PYTHONDONTWRITEBYTECODE) every process would compile
+        # what it imports; the run writes the caches of the trees it times (compileall).
         "python_writes_bytecode": not sys.dont_write_bytecode,
     }
 
@@ -206,6 +208,16 @@ class Tree:
         )
         return Timed(time.perf_counter() - started, children_cpu() - cpu, done)
 
+    def compile_bytecode(self) -> None:
+        """Write the bytecode caches of the tree's src/, as installing a package does:
+        otherwise, where Python writes none (PYTHONDONTWRITEBYTECODE), every timed run
+        would compile every module it imports."""
+        subprocess.run(
+            [sys.executable, "-m", "compileall", "-q", str(self.root / "src")],
+            capture_output=True,
+            check=True,
+        )
+
     def run_checking_imports(self, args: list[str]) -> None:
         """`termcheck ARGS` once more, untimed, and a RuntimeError unless every termcheck
         module it imported came from this tree's src/ (not from the installed package,
@@ -243,9 +255,41 @@ def git(*args: str) -> str:
 
 
 def current_tree() -> Tree:
-    head = git("rev-parse", "HEAD")
-    dirty = bool(git("status", "--porcelain", "--untracked-files=no"))
-    return Tree("current", ROOT, head + (" + uncommitted changes" if dirty else ""))
+    """This checkout: its commit, and whether what is measured differs from it (changes
+    to the benchmarks themselves do not count)."""
+    source = provenance()
+    dirty = " + uncommitted changes" if source["uncommitted"] else ""
+    return Tree("current", ROOT, source["commit"] + dirty)
+
+
+# What the figures measure: the package, the shipped model and properties, and the tests
+# the faults call. Their digest is taken before and after the run.
+MEASURED = ("src", "model/usen-gate02-iij-id", "properties", "tests")
+
+
+def provenance() -> dict[str, Any]:
+    """The commit, the files of MEASURED that differ from it (modified or untracked),
+    and a digest of MEASURED as it is on disk."""
+    listed = subprocess.run(
+        ["git", "status", "--porcelain", "-z", "--untracked-files=all", "--", *MEASURED],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    # "XY path" entries, NUL-separated (a rename's old path follows as an entry of its own)
+    changed = [entry[3:] for entry in listed.split("\0") if entry[2:3] == " "]
+    digest = hashlib.sha256()
+    for top in MEASURED:
+        for path in sorted((ROOT / top).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(ROOT)).encode() + b"\0")
+                digest.update(path.read_bytes())
+    return {
+        "commit": git("rev-parse", "HEAD"),
+        "uncommitted": sorted(changed),
+        "digest": digest.hexdigest(),
+    }
 
 
 @contextmanager
@@ -291,6 +335,7 @@ def verify_figures(tree: Tree, runs: list[Timed]) -> dict[str, Any]:
         "properties": len(per_property),
         "json_runs": len(runs),
         "json_median_seconds": statistics.median(run.wall for run in runs),
+        "json_median_cpu_seconds": statistics.median(run.cpu for run in runs),
         "sum_property_seconds": statistics.median(sums["seconds"]),
         "sum_solver_seconds": statistics.median(sums["solver_seconds"]),
         "sum_solver_work": statistics.median(sums["solver_work"]),
@@ -324,6 +369,7 @@ def bench_verify(runs: int, baseline: str | None) -> dict[str, Any]:
 
 def _verify_result(trees: list[Tree], runs: int) -> dict[str, Any]:
     for tree in trees:  # untimed: every module it imports must be its own
+        tree.compile_bytecode()
         tree.run_checking_imports(["verify", "--format", "json"])
     timed = time_interleaved(trees, ["verify"], runs)
     as_json = time_interleaved(trees, ["verify", "--format", "json"], runs)
@@ -489,7 +535,7 @@ def bench_enumeration(years: list[int], jobs: int) -> dict[str, Any]:
     from termcheck.semantics.calendar import HORIZON_FIRST_YEAR, HORIZON_LAST_YEAR
 
     spec, properties = _load()
-    z3_results, z3_cpu, z3_wall = _z3_times(spec, properties)
+    z3_results, z3_cpu_by_property, z3_cpu, z3_wall = _z3_times(spec, properties)
     grouped = enumeration.groups(spec, properties)
     started = time.perf_counter()
     tallies = _enumerate_all(grouped, max(years), jobs)
@@ -507,7 +553,7 @@ def bench_enumeration(years: list[int], jobs: int) -> dict[str, Any]:
         "wall_seconds": wall,
         "totals": {str(y): _totals(tallies, y, z3_cpu) for y in years},
         "groups": [
-            _group_figures(props, tallies[i], years, z3_results)
+            _group_figures(props, tallies[i], years, z3_cpu_by_property)
             for i, (_, props) in enumerate(grouped)
         ],
         "unshared_driver": enumeration.unshared_driver(spec, properties),
@@ -521,15 +567,25 @@ def bench_enumeration(years: list[int], jobs: int) -> dict[str, Any]:
     return result
 
 
-def _z3_times(spec: Any, properties: list[Any]) -> tuple[dict[str, Any], float, float]:
-    """Z3 on the scenario properties, in this process, after a warm-up: CPU and wall."""
+def _z3_times(
+    spec: Any, properties: list[Any]
+) -> tuple[dict[str, Any], dict[str, float], float, float]:
+    """Z3 on the scenario properties, in this process, after a warm-up: the results, the
+    CPU seconds of each property's whole check (encoding, proof, counterexample, replay:
+    what the process spent between one result and the next), the CPU and wall total."""
     import termcheck
 
     scenario_props = [p for p in properties if p.kind == "scenario"]
     list(termcheck.check_all(spec, scenario_props[:1]))  # imports, the first context
+    results: dict[str, Any] = {}
+    cpu_by_property: dict[str, float] = {}
     cpu, wall = time.process_time(), time.perf_counter()
-    results = {r.prop.id: r for r in termcheck.check_all(spec, scenario_props)}
-    return results, time.process_time() - cpu, time.perf_counter() - wall
+    last = cpu
+    for result in termcheck.check_all(spec, scenario_props):
+        now = time.process_time()
+        results[result.prop.id], cpu_by_property[result.prop.id] = result, now - last
+        last = now
+    return results, cpu_by_property, time.process_time() - cpu, time.perf_counter() - wall
 
 
 def _enumerate_all(grouped: list[Any], years: int, jobs: int) -> dict[int, list[Any]]:
@@ -558,13 +614,13 @@ def _totals(tallies: dict[int, list[Any]], years: int, z3_cpu: float) -> dict[st
 
 
 def _group_figures(
-    props: list[Any], per_year: list[Any], years: list[int], z3_results: dict[str, Any]
+    props: list[Any], per_year: list[Any], years: list[int], z3_cpu: dict[str, float]
 ) -> dict[str, Any]:
     return {
         "properties": [p.id for p in props],
         "scenarios": {str(y): sum(t.scenarios for t in per_year[:y]) for y in years},
         "cpu_seconds": {str(y): sum(t.cpu_seconds for t in per_year[:y]) for y in years},
-        "z3_seconds": sum(z3_results[p.id].seconds for p in props),
+        "z3_cpu_seconds": sum(z3_cpu[p.id] for p in props),
     }
 
 
@@ -618,16 +674,16 @@ def _print_enumeration(result: dict[str, Any]) -> None:
     )
     top = str(max(years))
     table(
-        f"by property group ({top} years)",
-        ["first property", "n", "cases", "CPU s", "Z3 s", "ratio"],
+        f"by property group ({top} year{'' if top == '1' else 's'} of service starts)",
+        ["first property", "n", "cases", "CPU s", "Z3 CPU s", "ratio"],
         [
             [
                 g["properties"][0],
                 len(g["properties"]),
                 g["scenarios"][top],
                 g["cpu_seconds"][top],
-                g["z3_seconds"],
-                _times(g["cpu_seconds"][top] / max(g["z3_seconds"], 1e-9)),
+                g["z3_cpu_seconds"],
+                _times(g["cpu_seconds"][top] / max(g["z3_cpu_seconds"], 1e-9)),
             ]
             for g in result["groups"]
         ],
@@ -709,16 +765,16 @@ def bench_faults(examples: int, jobs: int) -> dict[str, Any]:
             [
                 fault.id,
                 _verdict(v),
-                v["seconds"],
+                v["cpu_seconds"],
                 _verdict(c),
-                c["seconds"],
+                c["cpu_seconds"],
                 _verdict(h),
-                h["seconds"],
+                h["cpu_seconds"],
             ]
         )
     table(
-        f"seeded faults (cross-check: {examples} examples per test; Hypothesis alone: the "
-        "time verify + cross-check took)",
+        f"seeded faults (CPU seconds; cross-check: {examples} examples per test; Hypothesis "
+        "alone: the CPU seconds verify + cross-check took)",
         ["fault", "verify: first unmet property", "s", "cross-check", "s", "Hypothesis alone", "s"],
         rows,
     )
@@ -815,6 +871,7 @@ def bench_scaling(runs: int) -> dict[str, Any]:
                 "patched_modules": last_run["patched_modules"],
                 "process_seconds": statistics.median(m.wall for m in measured),
                 "check_seconds": statistics.median(r["seconds"] for r in inner),
+                "check_cpu_seconds": statistics.median(r["cpu_seconds"] for r in inner),
                 "solver_seconds": statistics.median(r["solver_seconds"] for r in inner),
                 "exit_code": last_run["exit_code"],
                 "unmet": last_run["unmet"],
@@ -823,17 +880,28 @@ def bench_scaling(runs: int) -> dict[str, Any]:
         )
     shipped = next(h for h in horizons if h["horizon"] == list(scaling.SHIPPED))
     for h in horizons:
-        h["check_ratio_to_shipped"] = h["check_seconds"] / shipped["check_seconds"]
+        h["check_cpu_ratio_to_shipped"] = h["check_cpu_seconds"] / shipped["check_cpu_seconds"]
     table(
-        f"verify as the horizon grows (in-process check time, median of {runs})",
-        ["years", "horizon", "leap rule", "check s", "× shipped", "solver s", "process s", "exit"],
+        f"verify as the horizon grows (the checks in one process, median of {runs})",
+        [
+            "years",
+            "horizon",
+            "leap rule",
+            "check s",
+            "check CPU s",
+            "CPU × shipped",
+            "solver s",
+            "process s",
+            "exit",
+        ],
         [
             [
                 h["years"],
                 f"{h['horizon'][0]}-{h['horizon'][1]}",
                 h["leap_rule"],
                 h["check_seconds"],
-                h["check_ratio_to_shipped"],
+                h["check_cpu_seconds"],
+                h["check_cpu_ratio_to_shipped"],
                 h["solver_seconds"],
                 h["process_seconds"],
                 h["exit_code"],
@@ -844,17 +912,17 @@ def bench_scaling(runs: int) -> dict[str, Any]:
     counts = _property_counts(runs)
     every = next(c for c in counts if c["how"].startswith("--properties"))
     for c in counts:
-        c["ratio_to_all"] = c["seconds"] / every["seconds"]
+        c["cpu_ratio_to_all"] = c["cpu_seconds"] / every["cpu_seconds"]
     table(
         f"verify as the properties grow (end to end, median of {runs})",
-        ["properties", "how", "s", "× all", "CPU s", "Σ solver s", "exit"],
+        ["properties", "how", "s", "CPU s", "CPU × all", "Σ solver s", "exit"],
         [
             [
                 c["properties"],
                 c["how"],
                 c["seconds"],
-                c["ratio_to_all"],
                 c["cpu_seconds"],
+                c["cpu_ratio_to_all"],
                 c["solver_seconds"],
                 c["exit_code"],
             ]
@@ -970,9 +1038,32 @@ def command_line(args: argparse.Namespace) -> str:
     return command
 
 
+def use_this_tree() -> None:
+    """Import termcheck from this tree's src/, here and in every process started, whatever
+    is installed: the figures are of the code beside these benchmarks."""
+    source = str(ROOT / "src")
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        [source, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    )
+    sys.path[:0] = [source, str(BENCHMARKS)]
+    import termcheck
+
+    if not Path(termcheck.__file__).resolve().is_relative_to(Path(source).resolve()):
+        raise RuntimeError(f"termcheck is imported from {termcheck.__file__}, not {source}")
+
+
+def _terminated(signum: int, frame: object) -> None:
+    # A plain `kill` ends the run as an exception does: temporary folders removed.
+    raise SystemExit(128 + signum)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse(argv)
-    sys.path.insert(0, str(BENCHMARKS))
+    signal.signal(signal.SIGTERM, _terminated)
+    use_this_tree()
+    # Every section starts processes that import termcheck: from bytecode caches, as an
+    # installed package would, whether or not Python writes them itself.
+    Tree("current", ROOT, "").compile_bytecode()
     if args.wait_for_load is not None:
         wait_for_load(args.wait_for_load, args.wait_minutes)
     chosen = args.only or list(SECTIONS)
@@ -988,16 +1079,36 @@ def main(argv: Sequence[str] | None = None) -> int:
         "faults": lambda: bench_faults(30 if args.quick else 150, args.jobs),
         "scaling": lambda: bench_scaling(1 if args.quick else 3),
     }
-    document: dict[str, Any] = {"command": command, "machine": facts, "quick": args.quick}
+    before = provenance()
+    if before["uncommitted"]:
+        print(f"measuring {before['commit'][:12]} with uncommitted changes to:")
+        print("".join(f"  {path}\n" for path in before["uncommitted"]), end="")
+    document: dict[str, Any] = {
+        "command": command,
+        "machine": facts,
+        "quick": args.quick,
+        "source": before,
+    }
     for name in chosen:
         started = time.perf_counter()
         document[name] = runners[name]()
         document[name]["section_seconds"] = time.perf_counter() - started
         document[name]["load_average_1min_after"] = os.getloadavg()[0]
     document["total_seconds"] = sum(document[name]["section_seconds"] for name in chosen)
+    # Someone editing the package during the run makes its sections measure different code.
+    after = provenance()
+    document["source_changed_during_run"] = after != before
     write_atomically(args.out, document)
     took = timedelta(seconds=round(document["total_seconds"]))
     print(f"\nfigures written to {shell_path(args.out)} ({took})")
+    if after != before:
+        print(
+            "WARNING: the measured files changed during the run ("
+            + ", ".join(MEASURED)
+            + "): the sections may have measured different code",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 
