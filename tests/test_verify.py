@@ -208,7 +208,9 @@ def test_resource_limit_is_inconclusive(tmp_path: Path) -> None:
 def test_a_finding_that_no_longer_shows_is_unmet(tmp_path: Path) -> None:
     folder = properties_dir(
         tmp_path,
-        PROPERTY.format(id="t.gone", assume="true", assertion="penalty >= 0", expect="finding"),
+        PROPERTY.format(
+            id="t.gone", assume="true", assertion="penalty >= 0", expect="finding"
+        ).replace('expect = "finding"', 'expect = "finding"\ncategory = "defect"'),
     )
     code, doc = verify_json("--properties", str(folder))
     assert code == 1

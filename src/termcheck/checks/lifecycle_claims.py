@@ -603,34 +603,42 @@ def _ground_scope(m: Machine, p: Params) -> str | None:
     return f"no transition ends the contract on the ground {p.value('ground')!r}"
 
 
-# Every rescission by the company is preceded by a notice to the customer (a demand).
+# Every rescission by the company comes after a demand (催告) that gives the customer a
+# chance to perform or cure. A rescission always needs a declaration that reaches the
+# customer (民法第540条第1項・第97条第1項); what a term such as 「通知・催告なくして」 waives
+# is the prior demand, so the check asks about the demand, not about being told.
 
 
 def _company_ends(m: Machine, c: Contract, t: LifecycleTransition) -> bool:
     return t.actor == "company" and t.effect == "end" and _state(m, c).formed
 
 
-def _notified(m: Machine, p: Params, c: Contract, e: Event | None, _: Contract | None) -> bool:
+def _after_any_demand(
+    m: Machine, p: Params, c: Contract, e: Event | None, _: Contract | None
+) -> bool:
     t = _transition(m, e)
     return t is None or not _company_ends(m, c, t) or c.demand_on is not None
 
 
-def _sym_notified(z: Symbolic, p: Params, c: SymContract, e: SymEvent | None, _: Any) -> Z3Bool:
+def _sym_after_any_demand(
+    z: Symbolic, p: Params, c: SymContract, e: SymEvent | None, _: Any
+) -> Z3Bool:
     assert e is not None
     company_ends = z.events_where(e, lambda t: t.actor == "company" and t.effect == "end")
     formed = z.states_where(c, lambda s: s.formed)
     return z3.Implies(z3.And(company_ends, formed), c.demanded)
 
 
-def _explain_notified(
+def _explain_no_demand(
     m: Machine, p: Params, c: Contract, e: Event | None, _: Contract | None
 ) -> tuple[str, str]:
     t = _transition(m, e)
     assert t is not None
     return (
-        f"{t.ja}（{heading(m, t.article)}）: 契約者への通知も催告もないまま契約が解除される",
-        f"{t.en} ({heading(m, t.article)}): the contract is rescinded with no notice or "
-        "demand to the customer",
+        f"{t.ja}（{heading(m, t.article)}）: 催告も是正の機会もないまま解除される"
+        "（解除の意思表示が到達した時に効力を生じる）",
+        f"{t.en} ({heading(m, t.article)}): the contract is rescinded with no prior demand "
+        "and no chance to cure (the rescission takes effect when its declaration arrives)",
     )
 
 
@@ -735,11 +743,11 @@ CLAIMS: dict[str, Claim] = {
             params={"ground": "ground"},
         ),
         Claim(
-            "rescission-notified",
+            "rescission-after-demand-on-every-ground",
             "step",
-            _notified,
-            _sym_notified,
-            _explain_notified,
+            _after_any_demand,
+            _sym_after_any_demand,
+            _explain_no_demand,
         ),
         Claim(
             "ending-in-named-month",

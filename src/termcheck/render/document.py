@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from termcheck.render.words import MARKS, customer_name, months, paren
+from termcheck.render.words import GROUPS, MARKS, customer_name, months, paren
 from termcheck.report.present import Lang, for_people, from_json
 from termcheck.report.schema import Case, Charge, PropertyEntry, ReportDocument
 
@@ -19,13 +19,28 @@ Entry = PropertyEntry
 Customer = Case
 
 
-def group(entry: Entry) -> str:
-    """Which group of the report the property is told in (see words.GROUPS)."""
+def outcome(entry: Entry) -> str:
+    """unmet, undecided, finding or proved: what the gate makes of the result (the
+    SARIF level and fingerprint rest on it, so it does not follow a finding's category)."""
     if entry["status"] in ("inconclusive", "vacuous"):
         return "undecided"
     if not entry["met"]:
         return "unmet"
     return "finding" if entry["expected"] == "finding" else "proved"
+
+
+def group(entry: Entry) -> str:
+    """Which group of the report the property is told in (see words.GROUPS): a met
+    finding by its category, so that defects come before ambiguities and observations."""
+    found = outcome(entry)
+    if found == "finding":
+        return entry.get("category") or "observation"
+    return found
+
+
+def by_group(entries: list[Entry]) -> list[Entry]:
+    """The properties in the order of their groups (the file order within a group)."""
+    return sorted(entries, key=lambda e: GROUPS.index(group(e)))
 
 
 def titles(entry: Entry, lang: Lang) -> tuple[str, str]:

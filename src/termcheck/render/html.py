@@ -16,6 +16,7 @@ from termcheck.render.document import (
     Customer,
     Doc,
     Entry,
+    by_group,
     cite,
     customers,
     expressions,
@@ -29,6 +30,7 @@ from termcheck.render.document import (
 from termcheck.render.style import CSS
 from termcheck.render.timeline import Row, customer_rows, day, evidence_rows, month_span
 from termcheck.render.words import (
+    FINDING_GROUPS,
     GROUPS,
     MARK_KINDS,
     MARKS,
@@ -36,6 +38,7 @@ from termcheck.render.words import (
     exit_label,
     expect_label,
     group_label,
+    kind_label,
     mark_label,
     met_label,
     reason,
@@ -73,7 +76,8 @@ def render(doc: Doc, lang: Lang) -> str:
         if not entries:
             continue
         parts += [
-            f'<section class="group group-{name}">',
+            f'<section class="group group-{name}'
+            + (' group-finding">' if name in FINDING_GROUPS else '">'),
             f"<h2>{escape(group_label(name, lang))}（{len(entries)}）</h2>",
         ]
         for entry in entries:
@@ -121,14 +125,16 @@ def _contents(doc: Doc, lang: Lang) -> list[str]:
         f"<h2>{escape(word('contents', lang))}</h2>",
         '<div class="table-wrap"><table>',
         f"<thead><tr><th>{escape(word('property', lang))}</th>"
+        f"<th>{escape(word('kind', lang))}</th>"
         f"<th>{escape(word('status', lang))}</th><th>{escape(word('met', lang))}</th></tr></thead>",
         "<tbody>",
     ]
-    for entry in doc["properties"]:
+    for entry in by_group(doc["properties"]):
         parts.append(
-            f'<tr class="{_met_class(entry)}">'
+            f'<tr class="{_met_class(entry)} kind-{escape(group(entry))}">'
             f'<td><a href="#{_anchor(entry)}">{escape(titles(entry, lang)[0])}</a>'
             f'<br><code class="id">{escape(entry["id"])}</code></td>'
+            f"<td>{escape(kind_label(group(entry), lang))}</td>"
             f"<td>{_badge(entry['status'], lang)}</td>"
             f"<td>{escape(met_label(entry['met'], lang))}</td></tr>"
         )
@@ -159,6 +165,14 @@ def _property(doc: Doc, entry: Entry, lang: Lang, other: Lang) -> list[str]:
         f"<h3>{escape(title)}</h3>",
         f'<p class="title-other" lang="{other}">{escape(other_title)}</p>',
         '<dl class="outcome">',
+        *(
+            [
+                f"<div><dt>{escape(word('kind', lang))}</dt>"
+                f"<dd>{escape(kind_label(group(entry), lang))}</dd></div>"
+            ]
+            if group(entry) in FINDING_GROUPS
+            else []
+        ),
         f"<div><dt>{escape(word('status', lang))}</dt>"
         f"<dd>{_badge(entry['status'], lang)}</dd></div>",
         f"<div><dt>{escape(word('expected', lang))}</dt>"

@@ -13,6 +13,7 @@ from termcheck.render.document import (
     Customer,
     Doc,
     Entry,
+    by_group,
     cite,
     customers,
     expressions,
@@ -25,6 +26,7 @@ from termcheck.render.document import (
 )
 from termcheck.render.timeline import Row, customer_rows, day, evidence_rows, month_span
 from termcheck.render.words import (
+    FINDING_GROUPS,
     GROUPS,
     MARK_KINDS,
     MARKS,
@@ -32,6 +34,7 @@ from termcheck.render.words import (
     exit_label,
     expect_label,
     group_label,
+    kind_label,
     mark_label,
     met_label,
     reason,
@@ -96,14 +99,16 @@ def _contents(doc: Doc, lang: Lang) -> list[str]:
     lines = [
         f"## {word('contents', lang)}",
         "",
-        f"| ID | {word('property', lang)} | {word('status', lang)} | {word('met', lang)} |",
-        "|---|---|---|---|",
+        f"| ID | {word('property', lang)} | {word('kind', lang)} | {word('status', lang)}"
+        f" | {word('met', lang)} |",
+        "|---|---|---|---|---|",
     ]
-    for entry in doc["properties"]:
+    for entry in by_group(doc["properties"]):
         title = escape(titles(entry, lang)[0])
+        kind = kind_label(group(entry), lang)
         status = status_label(entry["status"], lang)
         met = met_label(entry["met"], lang)
-        lines.append(f"| `{entry['id']}` | {title} | {status} | {met} |")
+        lines.append(f"| `{entry['id']}` | {title} | {kind} | {status} | {met} |")
     return [*lines, ""]
 
 
@@ -118,6 +123,11 @@ def _property(doc: Doc, entry: Entry, lang: Lang) -> list[str]:
         f"- {word('status', lang)}: {status_label(entry['status'], lang)}"
         f" — {word('expected', lang)}: {expect_label(entry['expected'], lang)}"
         f" — **{met_label(entry['met'], lang)}**",
+        *(
+            [f"- {word('kind', lang)}: {group_label(group(entry), lang)}"]
+            if group(entry) in FINDING_GROUPS
+            else []
+        ),
     ]
     if entry["readings"]:
         lines.append(

@@ -18,7 +18,7 @@ import json
 from typing import Any
 from urllib.parse import quote
 
-from termcheck.render.document import Doc, Entry, cite, group, heading
+from termcheck.render.document import Doc, Entry, cite, heading, outcome
 from termcheck.render.plain import report
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -30,7 +30,7 @@ _LEVEL = {"finding": "note", "unmet": "error", "undecided": "warning"}
 
 def level(entry: Entry) -> str | None:
     """The SARIF level of a property's result, or None for a proof (no result)."""
-    return _LEVEL.get(group(entry))
+    return _LEVEL.get(outcome(entry))
 
 
 def render(doc: Doc) -> str:
@@ -117,5 +117,5 @@ def _location(path: str, line: int) -> dict[str, Any]:
 
 def fingerprint(entry: Entry) -> str:
     """Stable across commits while the property keeps its id and the kind of result."""
-    key = f"{entry['id']}\n{group(entry)}"
+    key = f"{entry['id']}\n{outcome(entry)}"
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]

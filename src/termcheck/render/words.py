@@ -21,6 +21,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "status": ("結果", "Result"),
     "expected": ("期待", "Expected"),
     "met": ("判定", "Verdict"),
+    "kind": ("種別", "Kind"),
     "reason": ("指摘の理由", "Why this finding is accepted"),
     "detail": ("詳細", "Detail"),
     "assume": ("前提", "Assuming"),
@@ -71,12 +72,47 @@ _EXPECT: dict[str, tuple[str, str]] = {
 _MET = {True: ("期待どおり", "as expected"), False: ("期待に反する", "NOT as expected")}
 
 # The groups the properties are told in, most urgent first.
-GROUPS = ("unmet", "undecided", "finding", "proved")
+# A met finding is told by its category (termcheck.verify.properties.CATEGORIES).
+GROUPS = (
+    "unmet",
+    "undecided",
+    "defect",
+    "ambiguity",
+    "inconsistency",
+    "undefined",
+    "observation",
+    "example",
+    "proved",
+)
+FINDING_GROUPS = frozenset(GROUPS[2:-1])
 _GROUP: dict[str, tuple[str, str]] = {
     "unmet": ("期待に反する性質", "Properties that did not meet their expectation"),
     "undecided": ("判定できなかった性質", "Properties that could not be decided"),
-    "finding": ("既知の指摘", "Known findings"),
+    "defect": (
+        "約款の欠陥（金銭・権利が保障されない）",
+        "Defects of the terms (money or rights not guaranteed)",
+    ),
+    "ambiguity": (
+        "解釈の分かれ（読み方により結果が異なる）",
+        "Ambiguities (the readings disagree)",
+    ),
+    "inconsistency": ("規定間の不整合", "Inconsistencies between provisions"),
+    "undefined": ("約款が定めていない場合", "Cases the terms leave undefined"),
+    "observation": ("留意点", "Observations"),
+    "example": ("例示（約款についての指摘ではない）", "Examples (not findings about the terms)"),
     "proved": ("証明された性質", "Proved properties"),
+}
+# The short name of what a result is, for the contents table.
+_KIND: dict[str, tuple[str, str]] = {
+    "unmet": ("期待に反する", "unmet"),
+    "undecided": ("判定不能", "undecided"),
+    "defect": ("欠陥", "defect"),
+    "ambiguity": ("解釈の分かれ", "ambiguity"),
+    "inconsistency": ("不整合", "inconsistency"),
+    "undefined": ("定めなし", "undefined"),
+    "observation": ("留意点", "observation"),
+    "example": ("例示", "example"),
+    "proved": ("証明", "proved"),
 }
 
 _EXIT: dict[int, tuple[str, str]] = {
@@ -123,6 +159,10 @@ def met_label(met: bool, lang: Lang) -> str:
 
 def group_label(group: str, lang: Lang) -> str:
     return _pick(_GROUP[group], lang)
+
+
+def kind_label(group: str, lang: Lang) -> str:
+    return _pick(_KIND[group], lang)
 
 
 def exit_label(code: int, lang: Lang) -> str:

@@ -108,6 +108,7 @@ def _entry(spec: Spec, result: Result, *, timings: bool) -> PropertyEntry:
         "assert": prop.assert_text.strip(),
         "status": result.status.value,
         "expected": prop.expect,
+        "category": prop.category,
         "met": result.met,
         "reason": prop.reason.strip() if prop.reason else None,
         "reason_ja": prop.reason_ja.strip() if prop.reason_ja else None,

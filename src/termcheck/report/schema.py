@@ -162,6 +162,9 @@ PropertyEntry = TypedDict(
         "assert": str,
         "status": str,  # proved, violated, inconclusive, vacuous, divergent
         "expected": str,  # holds or finding
+        # What a finding is (defect, ambiguity, inconsistency, undefined, observation,
+        # example); None for a property expected to hold.
+        "category": str | None,
         "met": bool,
         "reason": str | None,
         "reason_ja": str | None,

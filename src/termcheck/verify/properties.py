@@ -9,7 +9,12 @@ A property file holds `[[property]]` tables::
     title_en = "The penalty never exceeds the remaining-term fees"
     assume = "penalty_applies"
     assert = "penalty <= remaining_term_fees"
-    expect = "holds"          # or "finding", with a `reason`
+    expect = "holds"          # or "finding", with a `category` and a `reason`
+
+A finding says what it is (`category`): a `defect` of the terms (money or rights they
+fail to guarantee), an `ambiguity` (readings disagree), an `inconsistency` (provisions
+that conflict), an `undefined` case, an `observation`, or an `example` (what a document
+such as a quote would do, not a finding about the terms). Reports list them in that order.
 
 A property over several cases names them (`scenarios = ["a", "b"]`) and prefixes every
 fact and quantity (`a.notice_deadline`); the model's constants stay unprefixed. It may
@@ -40,6 +45,9 @@ from termcheck.verify.registry import Registry
 PropertyId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.\-]*$")]
 CaseName = Annotated[str, StringConstraints(pattern=r"^[a-z]$")]
 Loc = tuple[str | int, ...]
+# What a finding is, most pressing first: the order reports list findings in.
+CATEGORIES = ("defect", "ambiguity", "inconsistency", "undefined", "observation", "example")
+Category = Literal["defect", "ambiguity", "inconsistency", "undefined", "observation", "example"]
 
 
 class _PropertyDocument(BaseModel):
@@ -63,6 +71,7 @@ class _PropertyDocument(BaseModel):
     assume: str = "true"
     assertion: str | None = Field(default=None, alias="assert", min_length=1)
     expect: Literal["holds", "finding"]
+    category: Category | None = None
     reason: str | None = None
     reason_ja: str | None = None
 
@@ -100,6 +109,7 @@ class Property:
     params: dict[str, str] = field(default_factory=dict)
     any_case: bool = False
     every_reading: bool = False
+    category: Category | None = None  # a finding's kind (CATEGORIES); None for `holds`
 
     @property
     def names(self) -> frozenset[str]:
@@ -169,6 +179,16 @@ def _build(
             )
     if entry.expect == "finding" and not entry.reason:
         raise source.error((*loc, "reason"), f"{entry.id}: a finding needs a `reason`")
+    if entry.expect == "finding" and entry.category is None:
+        raise source.error(
+            (*loc, "expect"),
+            f"{entry.id}: say what the finding is: category = " + " | ".join(CATEGORIES),
+        )
+    if entry.expect == "holds" and entry.category is not None:
+        raise source.error(
+            (*loc, "category"),
+            f'{entry.id}: only a finding has a category; remove it, or expect = "finding"',
+        )
     if len(set(entry.scenarios)) != len(entry.scenarios):
         raise source.error((*loc, "scenarios"), f"{entry.id}: a scenario is named twice")
     _check_kind(source, loc, entry, registry)
@@ -211,6 +231,7 @@ def _build(
         kind=entry.kind,
         check=entry.check,
         reason_ja=entry.reason_ja,
+        category=entry.category,
         pinned=pinned,
         params=dict(entry.params),
         any_case=entry.cases == "any",
