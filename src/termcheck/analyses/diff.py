@@ -44,6 +44,7 @@ from termcheck.model.coverage import REVIEW_TABLES, lineage
 from termcheck.model.drift import Drift, find_drift
 from termcheck.model.spec import Spec
 from termcheck.model.vocabulary import Entry
+from termcheck.paths import locate
 from termcheck.semantics import calendar
 from termcheck.semantics.case import Outcome, evaluate
 from termcheck.smt import solving, symcal
@@ -675,7 +676,7 @@ Job = tuple[str, tuple[str, ...], tuple[str, ...], int]
 def _job(spec: Spec, properties: list[Property], rlimit: int) -> Job:
     """What a worker needs to check one version: where the model and the property files
     are, which properties, and the limit. A worker rebuilds everything from the files."""
-    files = tuple(sorted({str(Path(p.path).resolve()) for p in properties}))
+    files = tuple(sorted({str(locate(p.path).resolve()) for p in properties}))
     return str(spec.directory.resolve()), files, tuple(p.id for p in properties), rlimit
 
 

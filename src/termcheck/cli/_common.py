@@ -13,7 +13,7 @@ from typer.core import TyperGroup
 
 from termcheck.errors import InputError
 from termcheck.model.spec import Spec, load_spec
-from termcheck.paths import default_model_dir, default_properties_dir
+from termcheck.paths import default_properties_dir, resolve_model, shipped_models
 from termcheck.verify.properties import Property, load_properties
 
 EXIT_INPUT = 2
@@ -21,7 +21,11 @@ EXIT_INPUT = 2
 # The parameters every checking command shares, declared once.
 ModelDirArgument = Annotated[
     Path | None,
-    typer.Argument(help="model folder (default: the one termcheck.toml names)", show_default=False),
+    typer.Argument(
+        help="model folder, or a shipped model's name (default: the one termcheck.toml"
+        " names, else the shipped one)",
+        show_default=False,
+    ),
 ]
 PropertiesOption = Annotated[
     Path | None,
@@ -132,11 +136,29 @@ def parse_yen(text: str) -> int:
     return int(cleaned)
 
 
+def model_dir(directory: Path | None, flag: str = "--model") -> Path:
+    """The model folder `directory` (given as `flag`) names, or the project's default; a
+    shipped model stands in for one not found here (termcheck.paths.resolve_model), and
+    says so on stderr."""
+    path, shipped = resolve_model(directory)
+    if shipped is not None:
+        if directory is None:
+            why = f"no termcheck.toml or model/ here; pass {flag} to check another"
+            typer.echo(f"termcheck: using the shipped model {shipped} ({why})", err=True)
+        else:
+            why = f"no folder {directory} here"
+            typer.echo(f"termcheck: {flag}: using the shipped model {shipped} ({why})", err=True)
+    return path
+
+
 def load_model(directory: Path | None, flag: str = "--model") -> Spec:
-    """The model in `directory` (given as `flag`), or the project's default."""
+    """The model :func:`model_dir` finds for `directory`, loaded."""
+    path = model_dir(directory, flag)
     try:
-        return load_spec(directory or default_model_dir())
+        return load_spec(path)
     except InputError as exc:
+        if not path.exists() and not path.is_absolute() and (names := shipped_models()):
+            exc = InputError(f"{exc.detail}, or a shipped model: {', '.join(names)}", exc.position)
         fail(f"{flag}: {exc}" if directory is not None else str(exc))
 
 

@@ -12,19 +12,21 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from termcheck.cli._common import app, fail
+from termcheck.cli._common import app, fail, model_dir
 from termcheck.errors import InputError
 from termcheck.model.articles import load_articles
-from termcheck.paths import default_model_dir, display
+from termcheck.paths import display
 
 
 @app.command()
 def articles(
-    path: Annotated[Path | None, typer.Argument(help="terms.ja.md (default: shipped)")] = None,
+    path: Annotated[
+        Path | None, typer.Argument(help="terms.ja.md (default: the default model's)")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="one JSON list")] = False,
 ) -> None:
     """List the provisions of a terms text with their ids and fingerprints."""
-    target = path or default_model_dir() / "terms.ja.md"
+    target = path or model_dir(None, "PATH") / "terms.ja.md"
     try:
         provisions = load_articles(target)
     except InputError as exc:
