@@ -605,8 +605,9 @@ def _ground_scope(m: Machine, p: Params) -> str | None:
 
 # Every rescission by the company comes after a demand (催告) that gives the customer a
 # chance to perform or cure. A rescission always needs a declaration that reaches the
-# customer (民法第540条第1項・第97条第1項); what a term such as 「通知・催告なくして」 waives
-# is the prior demand, so the check asks about the demand, not about being told.
+# customer (the Civil Code's rule on rescission and on when a declaration takes effect);
+# what a term dispensing with 「通知・催告」 waives is the prior demand, so the check asks
+# about the demand, not about being told.
 
 
 def _company_ends(m: Machine, c: Contract, t: LifecycleTransition) -> bool:

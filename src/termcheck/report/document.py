@@ -22,6 +22,7 @@ from termcheck.language.evaluate import EvaluationError, eval_concrete
 from termcheck.model.coverage import as_json as coverage_json
 from termcheck.model.coverage import coverage
 from termcheck.model.drift import find_drift
+from termcheck.model.phrases import phrase_problems
 from termcheck.model.spec import Spec
 from termcheck.model.vocabulary import THIS_MONTH
 from termcheck.paths import project_root
@@ -57,6 +58,7 @@ def document(
     and coverage sections, which speak of what rests on the text, checked or not."""
     rested_on = properties if properties is not None else [r.prop for r in results]
     drift = [entry.as_json() for entry in find_drift(spec, rested_on)]
+    phrases = [problem.as_json() for problem in phrase_problems(spec)]
     return {
         "termcheck": __version__,
         "terms": {
@@ -72,9 +74,11 @@ def document(
         "enums": enums(spec),
         "readings": readings(spec),
         "summary": summary(results),
-        "exit_code": 1 if drift else exit_code(results),  # drift is an unmet expectation
+        # Drift, and a value contradicting its phrase, are unmet expectations.
+        "exit_code": 1 if drift or phrases else exit_code(results),
         "properties": [_entry(spec, r, timings=timings) for r in results],
         "drift": drift,
+        "phrases": phrases,
         "coverage": coverage_json(coverage(spec, rested_on)),
         "legend": {
             kind: {"ja": text.ja, "en": text.en}

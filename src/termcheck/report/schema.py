@@ -199,5 +199,6 @@ class ReportDocument(TypedDict):
     exit_code: int
     properties: list[PropertyEntry]
     drift: list[dict[str, Any]]
+    phrases: list[dict[str, Any]]  # values that contradict the words they quote
     coverage: dict[str, Any]
     legend: dict[str, dict[str, str]]  # mark kind → language → the model's own legend
