@@ -93,7 +93,10 @@ class Dom(HTMLParser):
 def test_markdown_tells_the_summary_first(doc: dict[str, Any]) -> None:
     text = markdown.render(doc, "ja")
     summary = text.index("## 概要")
-    assert summary < text.index("## 既知の指摘")
+    # The summary, then the defects by title, before any property is told in full.
+    glance = text.index("**約款の欠陥（金銭・権利が保障されない）（")
+    assert summary < glance < text.index("## 約款の欠陥（金銭・権利が保障されない）（")
+    assert text.index("## 目次") > text.index("## 証明された性質")
     for label, key in (
         ("証明済み", "proved"),
         ("既知の指摘", "findings"),

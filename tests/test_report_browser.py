@@ -49,6 +49,16 @@ window.addEventListener("load", function () {{
   document.body.setAttribute("data-inner-width", frame.contentWindow.innerWidth);
   document.body.setAttribute("data-scroll-width",
     frame.contentDocument.documentElement.scrollWidth);
+  var first = frame.contentDocument.querySelector(".glance-defect + ul a");
+  var article = frame.contentDocument.querySelector(".group-defect .property h3");
+  if (first) {{
+    document.body.setAttribute("data-first-defect-bottom",
+      Math.ceil(first.getBoundingClientRect().bottom));
+  }}
+  if (article) {{
+    document.body.setAttribute("data-first-defect-article-top",
+      Math.floor(article.getBoundingClientRect().top));
+  }}
 }});
 </script></body></html>
 """
@@ -166,6 +176,8 @@ def test_the_page_fits_the_window_and_is_photographed(
     assert dom.body["data-inner-width"] == str(size[0])
     # Nothing wider than the window: on a phone the report reads without sideways scrolling.
     assert int(str(dom.body["data-scroll-width"])) <= size[0]
+    # The first screen shows the verdict and the first defect (its title, a link to it).
+    assert int(str(dom.body["data-first-defect-bottom"])) <= size[1], dom.body
     shot = tmp_path / f"report-{size[0]}.png"
     browse(wrapper, tmp_path / "profile", size, f"--screenshot={shot}")
     assert png_size(shot) == size

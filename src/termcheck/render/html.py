@@ -31,6 +31,7 @@ from termcheck.render.style import CSS
 from termcheck.render.timeline import Row, customer_rows, day, evidence_rows, month_span
 from termcheck.render.words import (
     FINDING_GROUPS,
+    GLANCE_LISTED,
     GROUPS,
     MARK_KINDS,
     MARKS,
@@ -69,6 +70,7 @@ def render(doc: Doc, lang: Lang) -> str:
         *_header(doc, lang),
         "<main>",
         *_summary(doc, lang),
+        *_glance(doc, lang),
         *_contents(doc, lang),
     ]
     for name in GROUPS:
@@ -77,7 +79,8 @@ def render(doc: Doc, lang: Lang) -> str:
             continue
         parts += [
             f'<section class="group group-{name}'
-            + (' group-finding">' if name in FINDING_GROUPS else '">'),
+            + (" group-finding" if name in FINDING_GROUPS else "")
+            + f'" id="g-{name}">',
             f"<h2>{escape(group_label(name, lang))}（{len(entries)}）</h2>",
         ]
         for entry in entries:
@@ -119,10 +122,44 @@ def _summary(doc: Doc, lang: Lang) -> list[str]:
     return [*parts, "</dl>", "</section>"]
 
 
+def _glance(doc: Doc, lang: Lang) -> list[str]:
+    """The first screen after the verdict: what needs attention and every defect by
+    title, then how many of each other kind, each a link to its part of the report."""
+    entries = by_group(doc["properties"])
+    parts = ['<nav class="glance" id="glance">']
+    for name in GLANCE_LISTED:
+        listed = [e for e in entries if group(e) == name]
+        if not listed:
+            continue
+        parts.append(
+            f'<h2 class="glance-{name}"><a href="#g-{name}">'
+            f"{escape(group_label(name, lang))}（{len(listed)}）</a></h2>"
+        )
+        parts.append("<ul>")
+        parts += [
+            f'<li><a href="#{_anchor(e)}">{escape(titles(e, lang)[0])}</a></li>' for e in listed
+        ]
+        parts.append("</ul>")
+    others = [
+        (name, sum(1 for e in entries if group(e) == name))
+        for name in GROUPS
+        if name not in GLANCE_LISTED
+    ]
+    links = [
+        f'<a href="#g-{name}">{escape(kind_label(name, lang))} {count}</a>'
+        for name, count in others
+        if count
+    ]
+    if links:
+        parts.append(f'<p class="glance-others">{" · ".join(links)}</p>')
+    return [*parts, "</nav>"]
+
+
 def _contents(doc: Doc, lang: Lang) -> list[str]:
+    # Folded: on a phone its rows would push every finding off the first screen.
     parts = [
-        '<nav class="contents">',
-        f"<h2>{escape(word('contents', lang))}</h2>",
+        '<details class="contents">',
+        f"<summary>{escape(word('contents', lang))}（{len(doc['properties'])}）</summary>",
         '<div class="table-wrap"><table>',
         f"<thead><tr><th>{escape(word('property', lang))}</th>"
         f"<th>{escape(word('kind', lang))}</th>"
@@ -138,7 +175,7 @@ def _contents(doc: Doc, lang: Lang) -> list[str]:
             f"<td>{_badge(entry['status'], lang)}</td>"
             f"<td>{escape(met_label(entry['met'], lang))}</td></tr>"
         )
-    return [*parts, "</tbody>", "</table></div>", "</nav>"]
+    return [*parts, "</tbody>", "</table></div>", "</details>"]
 
 
 def _anchor(entry: Entry) -> str:

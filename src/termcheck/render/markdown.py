@@ -27,6 +27,7 @@ from termcheck.render.document import (
 from termcheck.render.timeline import Row, customer_rows, day, evidence_rows, month_span
 from termcheck.render.words import (
     FINDING_GROUPS,
+    GLANCE_LISTED,
     GROUPS,
     MARK_KINDS,
     MARKS,
@@ -58,7 +59,9 @@ def one_paragraph(text: str) -> str:
 
 
 def render(doc: Doc, lang: Lang) -> str:
-    lines = [*_header(doc, lang), *_summary(doc, lang), *_contents(doc, lang)]
+    # The verdict and what needs attention first; the table of every property last,
+    # where its rows do not push the defects off the first screen.
+    lines = [*_header(doc, lang), *_summary(doc, lang), *_glance(doc, lang)]
     for name in GROUPS:
         entries = [e for e in doc["properties"] if group(e) == name]
         if not entries:
@@ -66,7 +69,29 @@ def render(doc: Doc, lang: Lang) -> str:
         lines += [f"## {group_label(name, lang)}（{len(entries)}）", ""]
         for entry in entries:
             lines += _property(doc, entry, lang)
+    lines += _contents(doc, lang)
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _glance(doc: Doc, lang: Lang) -> list[str]:
+    """What needs attention and every defect by title, then how many of each other kind."""
+    entries = by_group(doc["properties"])
+    lines: list[str] = []
+    for name in GLANCE_LISTED:
+        listed = [e for e in entries if group(e) == name]
+        if not listed:
+            continue
+        lines += [f"**{group_label(name, lang)}（{len(listed)}）**", ""]
+        lines += [f"- {escape(titles(e, lang)[0])} — `{e['id']}`" for e in listed]
+        lines.append("")
+    counts = [
+        f"{kind_label(name, lang)} {n}"
+        for name in GROUPS
+        if name not in GLANCE_LISTED and (n := sum(1 for e in entries if group(e) == name))
+    ]
+    if counts:
+        lines += [" · ".join(counts), ""]
+    return lines
 
 
 def _header(doc: Doc, lang: Lang) -> list[str]:

@@ -51,6 +51,15 @@ a { color: var(--refuted); }
 .count.alarm { border-color: var(--bad); background: var(--bad-soft); }
 .count.alarm dd { color: var(--bad); }
 
+.glance h2 { font-size: 1.05rem; border: 0; margin: 1rem 0 .2rem; }
+.glance h2 a { color: inherit; }
+.glance .glance-unmet a, .glance .glance-defect a { color: var(--bad); }
+.glance ul { margin: 0; padding-left: 1.2rem; }
+.glance li { margin: .1rem 0; }
+.glance-others { margin-top: .6rem; color: var(--muted); font-size: .9rem; }
+details.contents { margin: 1rem 0; }
+details.contents > summary { cursor: pointer; font-weight: 600; color: var(--muted); }
+
 .table-wrap { overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; font-size: .88rem; }
 th, td { text-align: left; vertical-align: top; padding: .3rem .45rem;
@@ -111,7 +120,12 @@ ol.timeline { list-style: none; margin: .4rem 0; padding: 0; border-top: 1px sol
 
 @media (max-width: 34rem) {
   .report-header, main, .report-footer { padding: 0 .6rem; }
-  .counts { grid-template-columns: repeat(2, 1fr); }
+  /* Four small counts a row, so the defects show on the first screen. */
+  .counts { grid-template-columns: repeat(4, 1fr); gap: .3rem; }
+  .count { padding: .2rem .35rem; }
+  .count dt { font-size: .7rem; }
+  .count dd { font-size: 1.1rem; }
+  h1 { font-size: 1.3rem; margin-top: .6rem; }
   .customers { grid-template-columns: 1fr; }
   .customer { padding: .5rem .6rem; }
   .timeline .month { grid-template-columns: 1fr 3.2rem; }

@@ -85,6 +85,8 @@ GROUPS = (
     "proved",
 )
 FINDING_GROUPS = frozenset(GROUPS[2:-1])
+# The groups a report's first screen lists by title; the others it counts.
+GLANCE_LISTED = ("unmet", "undecided", "defect")
 _GROUP: dict[str, tuple[str, str]] = {
     "unmet": ("期待に反する性質", "Properties that did not meet their expectation"),
     "undecided": ("判定できなかった性質", "Properties that could not be decided"),
