@@ -17,6 +17,7 @@ from termcheck.cli import (
     coverage,
     diff,
     fingerprints,
+    init,
     mutate,
     verify,
 )
@@ -25,7 +26,7 @@ from termcheck.errors import TermcheckError
 
 __all__ = ["app", "main"]
 # Imported for their @app.command registrations.
-_COMMANDS = (articles, audit, calc, conform, coverage, diff, fingerprints, mutate, verify)
+_COMMANDS = (articles, audit, calc, conform, coverage, diff, fingerprints, init, mutate, verify)
 
 
 def main() -> None:
