@@ -28,6 +28,7 @@ mutated provision run first, and the first one broken ends the mutant's run.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import types
 import typing
 from collections.abc import Iterator
@@ -128,10 +129,33 @@ def catalogue(spec: Spec) -> list[Mutation]:
     """Every mutation of `spec`'s model, in document order, each with the model's
     argument if it declares the change equivalent."""
     why = {entry.mutant: entry.why for entry in spec.document.equivalent_mutants}
-    found = [*_formula_catalogue(spec), *_structure_catalogue(spec)]
+    found = _unique_ids([*_formula_catalogue(spec), *_structure_catalogue(spec)])
     return [
         Mutation(m.id, m.path, m.value, m.description, m.quantity, why.get(m.id)) for m in found
     ]
+
+
+def planned(spec: Spec, sections: frozenset[str] | None = None) -> list[Mutation]:
+    """The mutations a run judges: the catalogue's, of `sections` only if given."""
+    return [m for m in catalogue(spec) if sections is None or m.section in sections]
+
+
+def _unique_ids(found: list[Mutation]) -> list[Mutation]:
+    # An id names one mutant in the report, in [[equivalent_mutants]] and in a count: two
+    # changes that read alike (the same slip in two entries named alike) get a number
+    # in document order, so that neither hides the other.
+    total: dict[str, int] = {}
+    for mutation in found:
+        total[mutation.id] = total.get(mutation.id, 0) + 1
+    seen: dict[str, int] = {}
+    unique: list[Mutation] = []
+    for mutation in found:
+        if total[mutation.id] == 1:
+            unique.append(mutation)
+            continue
+        seen[mutation.id] = seen.get(mutation.id, 0) + 1
+        unique.append(dataclasses.replace(mutation, id=f"{mutation.id} (#{seen[mutation.id]})"))
+    return unique
 
 
 def stale_explanations(spec: Spec) -> list[str]:
@@ -476,9 +500,8 @@ def run(
     unmet = baseline(spec, properties, rlimit, registry)
     if unmet:
         raise BaselineUnmet(", ".join(unmet))
-    for mutation in catalogue(spec):
-        if sections is None or mutation.section in sections:
-            yield judge(spec, properties, mutation, rlimit, registry)
+    for mutation in planned(spec, sections):
+        yield judge(spec, properties, mutation, rlimit, registry)
 
 
 def exit_code(results: list[MutantResult]) -> int:
@@ -487,11 +510,18 @@ def exit_code(results: list[MutantResult]) -> int:
 
 
 def summary(results: list[MutantResult]) -> dict[str, int]:
+    """The counts of a run. The verdicts partition the mutants (each counted once, so
+    they add up to `mutants`); `explained` and `unexplained` partition the survivors;
+    `failing` counts the mutants that fail the run: the unexplained survivors, the
+    undecided and the crashed."""
     counts = {verdict.value: 0 for verdict in Verdict}
     for result in results:
         counts[result.verdict.value] += 1
     counts["mutants"] = len(results)
-    counts["unexplained"] = sum(1 for result in results if not result.explained)
+    survivors = [r for r in results if r.verdict is Verdict.SURVIVED]
+    counts["unexplained"] = sum(1 for r in survivors if not r.explained)
+    counts["explained"] = len(survivors) - counts["unexplained"]
+    counts["failing"] = sum(1 for r in results if not r.explained)
     return counts
 
 
@@ -531,6 +561,7 @@ __all__ = [
     "judge",
     "mutable_sections",
     "observers",
+    "planned",
     "run",
     "summary",
     "to_document",

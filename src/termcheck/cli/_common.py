@@ -11,6 +11,7 @@ from typing import Annotated, Any, NoReturn, TypeVar
 import typer
 from typer.core import TyperGroup
 
+from termcheck.cli._help import readable_metavars
 from termcheck.errors import InputError
 from termcheck.model.spec import Spec, load_spec
 from termcheck.paths import default_properties_dir, resolve_model, shipped_models
@@ -61,6 +62,16 @@ class _OneLineErrors(TyperGroup):
             sys.exit(int(exc.exit_code))  # type: ignore[attr-defined]
         # Outside standalone mode click returns a command's exit code instead of exiting.
         sys.exit(outcome if isinstance(outcome, int) else 0)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            readable_metavars(command, ctx)  # before any help is drawn
+        return command
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        readable_metavars(self, ctx)
+        super().format_help(ctx, formatter)
 
 
 def _is_usage_error(exc: Exception) -> bool:

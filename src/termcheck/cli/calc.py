@@ -17,6 +17,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from termcheck.cli._common import app, fail, load_model, parse_yen, reading_overrides
+from termcheck.cli._help import model_help
 from termcheck.errors import InputError
 from termcheck.model.spec import Spec
 from termcheck.model.vocabulary import Entry
@@ -39,7 +40,14 @@ def _value_help(spec: Spec, entry: Entry) -> str:
     return notes.get(kind, kind.upper()) + optional
 
 
-@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def _fact_flags(spec: Spec) -> list[tuple[str, str]]:
+    return [(f"--{flag_of(e.id)}", _value_help(spec, e)) for e in spec.vocabulary.facts]
+
+
+@app.command(
+    cls=model_help(_fact_flags),
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+)
 def calc(
     ctx: typer.Context,
     model: Annotated[
@@ -47,7 +55,7 @@ def calc(
     ] = None,
     reading: Annotated[
         list[str] | None,
-        typer.Option(help="QUANTITY=READING: compute under another reading (repeatable)"),
+        typer.Option(metavar="QUANTITY=READING", help="compute under another reading (repeatable)"),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="one JSON object")] = False,
     list_facts: Annotated[

@@ -8,8 +8,11 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.padding import Padding
 from rich.table import Table
+from rich.text import Text
 
+from termcheck.cli import _console
 from termcheck.cli._common import (
     ModelDirArgument,
     PropertiesOption,
@@ -35,7 +38,9 @@ STATUS_STYLE = {
 def coverage_command(
     model_dir: ModelDirArgument = None,
     properties: PropertiesOption = None,
-    output_format: Annotated[str, typer.Option("--format", help="text, json or markdown")] = "text",
+    output_format: Annotated[
+        str, typer.Option("--format", metavar="text|json|markdown", help="text, json or markdown")
+    ] = "text",
 ) -> None:
     """Articles × model elements × properties, and every provision nothing rests on."""
     if output_format not in FORMATS:
@@ -53,11 +58,17 @@ def coverage_command(
 
 
 def print_coverage(spec: Spec, result: Coverage) -> None:
-    console = Console(highlight=False)
+    """The matrix as a table when it fits the width with every id whole, else one block
+    per provision with its ids wrapped between ids; then what nothing rests on."""
+    console = _console.console()
+    rows = matrix_rows(result)
     table = Table(show_edge=False, title=escape(f"{display(spec.directory)}: coverage"))
-    for column in ("provision", "title", "status", "model elements", "properties"):
-        table.add_column(column, overflow="fold")
-    for row in matrix_rows(result):
+    table.add_column("provision", no_wrap=True)
+    table.add_column("title", overflow="fold")
+    table.add_column("status", no_wrap=True)
+    table.add_column("model elements", no_wrap=True)
+    table.add_column("properties", no_wrap=True)
+    for row in rows:
         table.add_row(
             escape(row.article.heading),
             escape(row.article.title),
@@ -65,16 +76,33 @@ def print_coverage(spec: Spec, result: Coverage) -> None:
             escape("\n".join(row.elements)),
             escape("\n".join(row.properties)),
         )
-    console.print(table)
+    ids = [name for row in rows for name in (*row.elements, *row.properties)]
+    if _console.shows_whole(table, console, ids):
+        console.print(table)
+    else:
+        _print_blocks(console, spec, rows)
     console.print()
     console.print("Nothing rests on:")
     for row in result.uncovered:
-        console.print(escape(f"  {row.article.heading} ({row.article.title}): {_why(row)}"))
+        text = f"{row.article.heading} ({row.article.title}): {_why(row)}"
+        console.print(Padding(Text(text), (0, 0, 0, 2), expand=False))
     for article_id in result.contradicted:
-        listed = escape(f"{article_id} is listed in [[not_modelled]] but is cited")
-        console.print(f"  [yellow]{listed}[/]")
+        listed = f"  {article_id} is listed in [[not_modelled]] but is cited"
+        console.print(Text(listed, style="yellow"))
     counts = result.counts()
     console.print(escape(_summary(counts)))
+
+
+def _print_blocks(console: Console, spec: Spec, rows: list[Row]) -> None:
+    console.print(escape(f"{display(spec.directory)}: coverage"))
+    for row in rows:
+        head = Text(f"{row.article.heading}  {row.article.title}  ")
+        head.append(row.status.value, style=STATUS_STYLE[row.status])
+        console.print(head)
+        for label, names in (("model elements:", row.elements), ("properties:", row.properties)):
+            if names:
+                for line in _console.wrap_items(f"  {label}", list(names), console.width):
+                    console.print(Text(line), no_wrap=True, crop=False)
 
 
 def markdown(spec: Spec, result: Coverage) -> str:

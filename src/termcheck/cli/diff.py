@@ -30,15 +30,16 @@ from termcheck.analyses.diff import (
     diff,
     wording_hunks,
 )
-from termcheck.cli._common import app, fail, load_model, load_props
+from termcheck.cli._common import app, fail, load_model
+from termcheck.errors import InputError
 from termcheck.files import write_atomic
 from termcheck.model.spec import Spec
-from termcheck.paths import display, project_root
+from termcheck.paths import default_properties_dir, display, project_root
 from termcheck.report.present import Lang, for_json, for_people, from_json
 from termcheck.report.story import story
 from termcheck.semantics.calendar import HORIZON_FIRST_YEAR, HORIZON_LAST_YEAR
 from termcheck.smt.solving import SEED
-from termcheck.verify.properties import Property
+from termcheck.verify.properties import Property, load_properties
 from termcheck.verify.results import DEFAULT_RLIMIT
 
 FORMATS = ("text", "json", "markdown")
@@ -53,7 +54,12 @@ def diff_command(
         Path | None,
         typer.Option(help="properties folder (default: the new model's own, else the project's)"),
     ] = None,
-    output_format: Annotated[str, typer.Option("--format", help="text, json or markdown")] = "text",
+    output_format: Annotated[
+        str,
+        typer.Option(
+            "--format", metavar="text|json|markdown", help="text (plain), json or markdown"
+        ),
+    ] = "text",
     out: Annotated[Path | None, typer.Option(help="write the report here instead")] = None,
     rlimit: Annotated[int, typer.Option(help="Z3 resource limit per check")] = DEFAULT_RLIMIT,
 ) -> None:
@@ -80,11 +86,12 @@ def diff_command(
 
 
 def _properties(spec: Spec, directory: Path | None, which: str) -> list[Property]:
+    from termcheck.checks import REGISTRY  # the checks register on import
+
     try:
-        return load_props(directory, spec)
-    except typer.Exit:
-        typer.echo(f"termcheck: (while loading the properties against {which})", err=True)
-        raise
+        return load_properties(directory or default_properties_dir(spec.directory), spec, REGISTRY)
+    except InputError as exc:  # one line, as every input error: which model it was
+        fail(f"{exc} (loading the properties against {which})")
 
 
 # --- The document every format is rendered from ----------------------------------------------
@@ -329,7 +336,7 @@ class _Report:
         self.names: dict[str, dict[str, str]] = doc["names"]
 
     def lines(self) -> list[str]:
-        return [
+        lines = [
             *self._head(),
             *self._wording(),
             *self._elements(),
@@ -337,14 +344,14 @@ class _Report:
             *self._properties(),
             *self._drift(),
         ]
+        return lines if self.md else [_plain(line) for line in lines]
 
     # -- layout
 
     def _title(self, level: int, text: str) -> list[str]:
         if self.md:
             return ["#" * level + " " + text, ""]
-        underline = {1: ["===="], 2: ["----"]}.get(level, [])
-        return [text, *underline, ""]
+        return [text, ""]
 
     def _code(self, text: str) -> str:
         return f"`{text}`" if self.md else text
@@ -532,7 +539,8 @@ class _Report:
                 lines.append(f"- counterexample under the {entry['counterexample_of']} version:")
                 lines.append("")
                 fence = ["```"] if self.md else []
-                lines += [*fence, *(f"  {line}" for line in entry["story"]["ja"]), *fence]
+                indent = "  " if self.md else "    "  # text: under the item's own indent
+                lines += [*fence, *(f"{indent}{line}" for line in entry["story"]["ja"]), *fence]
             lines.append("")
         for prop_id in self.doc["undecided_properties"]:
             lines.append(
@@ -569,6 +577,15 @@ class _Report:
         before = self.people(values["old"], name, lang)
         after = self.people(values["new"], name, lang)
         return f"{self.label(name, lang)} {before} → {after}"
+
+
+def _plain(line: str) -> str:
+    """A line of the Markdown layout as plain text: a list item's marker becomes its
+    indent, so the text keeps the layout and has no Markdown in it."""
+    stripped = line.lstrip(" ")
+    if stripped.startswith("- "):
+        return " " * (len(line) - len(stripped) + 2) + stripped[2:]
+    return line
 
 
 def _size(type_name: str, size: int) -> str:

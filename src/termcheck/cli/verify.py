@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import difflib
 import io
-import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.padding import Padding
 from rich.progress import Progress
 from rich.table import Table
+from rich.text import Text
 
 from termcheck.checks import REGISTRY
+from termcheck.cli import _console
 from termcheck.cli._common import (
     ModelDirArgument,
     PropertiesOption,
@@ -24,6 +26,7 @@ from termcheck.cli._common import (
     load_props,
     reading_overrides,
 )
+from termcheck.cli._help import model_help
 from termcheck.cli.fingerprints import drift_gate
 from termcheck.errors import InputError
 from termcheck.model.spec import Spec
@@ -44,8 +47,12 @@ STATUS_STYLE = {
     Status.DIVERGENT: "bold red",
 }
 
+# How much of a run the terminal text tells: "quiet" the unmet and the summary only,
+# "normal" every property in the table and the unmet in full, "verbose" everything.
+Detail = Literal["quiet", "normal", "verbose"]
 
-@app.command()
+
+@app.command(cls=model_help())
 def verify(
     model_dir: ModelDirArgument = None,
     properties: PropertiesOption = None,
@@ -53,6 +60,7 @@ def verify(
         list[str] | None,
         typer.Option(
             "--format",
+            metavar="FORMAT",
             help="text (default), markdown, html, json, junit or sarif; repeatable or "
             "comma-separated (several need --out FOLDER)",
         ),
@@ -67,13 +75,18 @@ def verify(
     ] = None,
     lang: Annotated[
         list[str] | None,
-        typer.Option(help="language of the reports for people: ja (default) or en; repeatable"),
+        typer.Option(
+            metavar="LANG",
+            help="language of the reports for people: ja (default) or en; repeatable",
+        ),
     ] = None,
     only: Annotated[
-        list[str] | None, typer.Option(help="check only this property id (repeatable)")
+        list[str] | None,
+        typer.Option(metavar="ID", help="check only this property id (repeatable)"),
     ] = None,
     reading: Annotated[
-        list[str] | None, typer.Option(help="check under this reading (repeatable)")
+        list[str] | None,
+        typer.Option(metavar="QUANTITY=READING", help="check under this reading (repeatable)"),
     ] = None,
     all_readings: Annotated[
         bool, typer.Option("--all-readings", help="also check every other reading")
@@ -88,8 +101,31 @@ def verify(
             "is given",
         ),
     ] = None,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet",
+            "-q",
+            help="text: print only the unmet properties, one line each, and the summary",
+        ),
+    ] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose",
+            "-v",
+            help="text: also tell every accepted finding's counterexample and every "
+            "proved property's notes (by default a finding is one line; --only tells "
+            "the properties it selects in full)",
+        ),
+    ] = False,
 ) -> None:
     """Prove or refute every property; exit 0 all met, 1 one unmet, 2 bad input, 3 undecided."""
+    if quiet and verbose:
+        fail("--quiet and --verbose: give one of them")
+    # Properties asked for by id are told in full: `--only ID` is how one reads the
+    # counterexample of a finding that the default output lists on one line.
+    detail: Detail = "quiet" if quiet else "verbose" if verbose or only else "normal"
     try:
         reports = plan(output_format or [], lang or [], out)
     except InputError as exc:
@@ -105,15 +141,15 @@ def verify(
     options = Options(
         rlimit=rlimit, readings=reading_overrides(spec, reading or []), all_readings=all_readings
     )
-    quiet = to_stdout is not None and to_stdout.format != "text"
-    results = _run_checks(spec, selected, options, quiet=quiet)
+    silent = quiet or (to_stdout is not None and to_stdout.format != "text")
+    results = _run_checks(spec, selected, options, quiet=silent)
     if to_stdout is not None and to_stdout.format == "text":
-        print_verify(spec, results, timings=timings, lang=to_stdout.lang)
+        print_verify(spec, results, timings=timings, lang=to_stdout.lang, detail=detail)
     elif to_stdout is not None:
         doc = document(spec, results, timings=timings, properties=loaded)
         typer.echo(render(doc, to_stdout.format, to_stdout.lang), nl=False)
     else:
-        _write_reports(spec, results, loaded, reports, timings=timings)
+        _write_reports(spec, results, loaded, reports, timings=timings, detail=detail)
     raise typer.Exit(exit_code(results))
 
 
@@ -124,23 +160,30 @@ def _write_reports(
     reports: list[Report],
     *,
     timings: bool,
+    detail: Detail,
 ) -> None:
-    """Write every report (atomically), then say what was written and the summary."""
+    """Write every report (atomically), then say what was written, the unmet and the
+    summary: a CI log shows what failed without opening a report."""
     doc = document(spec, results, timings=timings, properties=loaded)
 
     def text(lang: Lang) -> str:
+        # A file's width is fixed: the same run gives the same bytes in any terminal.
         buffer = io.StringIO()
-        console = Console(file=buffer, width=160, color_system=None, highlight=False)
-        print_verify(spec, results, timings=timings, lang=lang, console=console)
+        width = _console.OFF_TERMINAL_WIDTH
+        console = Console(file=buffer, width=width, color_system=None, highlight=False)
+        print_verify(spec, results, timings=timings, lang=lang, console=console, detail=detail)
         return buffer.getvalue()
 
     try:
         written = write_reports(reports, doc, text)
     except InputError as exc:
         fail(str(exc))
-    for path in written:
-        typer.echo(f"wrote {display(path)}")
-    typer.echo(_summary_line(results))
+    console = _console.console()
+    if detail != "quiet":
+        for path in written:
+            console.print(escape(f"wrote {display(path)}"), soft_wrap=True)
+    _print_unmet(console, [r for r in results if not r.met], gap=detail != "quiet")
+    console.print(escape(_summary_line(results)))
 
 
 def _select(loaded: list[Property], only: list[str]) -> list[Property]:
@@ -178,55 +221,110 @@ def print_verify(
     timings: bool,
     lang: Lang = "ja",
     console: Console | None = None,
+    detail: Detail = "normal",
 ) -> None:
-    # Off a terminal (CI logs, pipes) use a width that keeps property ids whole.
-    console = console or Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+    """Triage first, as pytest and ruff report: the unmet properties lead the table and
+    are told in full; an accepted finding (a refutation the properties expect) is one
+    line unless `detail` is "verbose"; the unmet close the output, one line each, above
+    the summary, so that nothing needs scrolling back for."""
+    console = console or _console.console()
+    unmet = [r for r in results if not r.met]
+    met = [r for r in results if r.met]
+    if detail != "quiet":
+        _print_table(console, spec, [*unmet, *met], timings=timings)
+        for result in unmet:
+            _print_result_detail(console, spec, result, lang)
+        if detail == "verbose":
+            for result in met:
+                _print_result_detail(console, spec, result, lang)
+        else:
+            _print_accepted(console, [r for r in met if r.prop.expect == "finding"], lang)
+    _print_unmet(console, unmet, told=detail != "quiet", gap=detail != "quiet")
+    console.print(escape(_summary_line(results)))
+
+
+def _print_table(console: Console, spec: Spec, results: list[Result], *, timings: bool) -> None:
+    """One row per property, or, when the terminal is too narrow for the table to show
+    every id whole, one line per property."""
     table = Table(show_edge=False)
     table.add_column("property", no_wrap=True)
     table.add_column("articles", overflow="fold")
     for column in ("status", "expected", "met"):
         table.add_column(column, no_wrap=True)
     if timings:
-        table.add_column("time", justify="right")
+        table.add_column("time", justify="right", no_wrap=True)
+    lines: list[list[str]] = []
     for result in results:
         prop = result.prop
         status = result.status.value
         if result.reading_dependent:
             status += " (reading-dependent)"
+        articles = "、".join(spec.heading(a) for a in prop.articles)
+        seconds = f"{result.seconds * 1000:.0f} ms"
         row = [
             escape(prop.id),
-            escape("、".join(spec.heading(a) for a in prop.articles)),
+            escape(articles),
             f"[{STATUS_STYLE[result.status]}]{status}[/]",
             escape(prop.expect),
             "yes" if result.met else "[bold red]NO[/]",
         ]
         if timings:
-            row.append(f"{result.seconds * 1000:.0f} ms")
+            row.append(seconds)
         table.add_row(*row)
-    console.print(table)
-    for result in results:
-        _print_result_detail(console, spec, result, lang)
-    # Last, what needs attention, one line each (as pytest and ruff close): nothing to
-    # scroll back for.
-    unmet = [r for r in results if not r.met]
-    if unmet:
+        pieces = [
+            prop.id,
+            f"{status}, expected {prop.expect}, " + ("met" if result.met else "NOT MET"),
+        ]
+        lines.append([*pieces, *([seconds] if timings else []), articles])
+    if _console.shows_whole(table, console, [r.prop.id for r in results]):
+        console.print(table)
+        return
+    for pieces in lines:
+        for line in _console.wrap_pieces(pieces, console.width, sep="  "):
+            console.print(Text(line), no_wrap=True, crop=False)
+
+
+def _print_accepted(console: Console, findings: list[Result], lang: Lang) -> None:
+    """The accepted findings, one line each: the id and the title."""
+    if not findings:
+        return
+    console.print()
+    console.print(
+        f"accepted findings ({len(findings)}; expected refutations, each replayed; "
+        "--verbose tells their counterexamples):"
+    )
+    for result in findings:
+        title = result.prop.title_ja if lang == "ja" else result.prop.title_en
+        _one_line(console, f"  {result.prop.id}: {title}")
+
+
+def _print_unmet(
+    console: Console, unmet: list[Result], *, told: bool = False, gap: bool = True
+) -> None:
+    # Last, what needs attention, one line each: nothing to scroll back for.
+    if not unmet:
+        return
+    if gap:
         console.print()
-        console.print("[bold red]unmet[/]:")
-        for result in unmet:
-            console.print(escape(f"  {result.prop.id}: {_why_unmet(result)}"), soft_wrap=True)
-    console.print(_summary_line(results))
+    console.print("[bold red]unmet[/]:")
+    for result in unmet:
+        _one_line(console, f"  {result.prop.id}: {_why_unmet(result, told=told)}")
 
 
-def _why_unmet(result: Result) -> str:
-    """One line: the status, and the first sentence of what was found."""
+def _one_line(console: Console, text: str) -> None:
+    """`text` on one line of the console, cut with an ellipsis where it is too long:
+    it begins with an id, and ids come before anything cut."""
+    console.print(Text(text), no_wrap=True, overflow="ellipsis", crop=True)
+
+
+def _why_unmet(result: Result, *, told: bool) -> str:
+    """One line: the status, and what was found (`told`: its story is above)."""
     status = result.status.value
     if result.status is Status.PROVED:
         return "proved, but a finding was expected (it no longer shows)"
     if result.status is Status.VIOLATED and result.prop.expect == "holds":
-        return "violated (expected to hold): see its counterexample above"
+        return "violated (expected to hold)" + (": see its counterexample above" if told else "")
     detail = " ".join(result.detail.split())
-    if len(detail) > 110:
-        detail = detail[:109] + "…"
     return f"{status}: {detail}" if detail else status
 
 
@@ -245,19 +343,23 @@ def _print_result_detail(console: Console, spec: Spec, result: Result, lang: Lan
     has_story = result.counterexample is not None or result.evidence is not None
     if not has_story and not result.detail and not result.reading_dependent:
         return
-    # Everything below comes from the model, the terms or the properties: escape it, or
-    # a "[penalty]" in a reason would be taken for console markup.
+    # Everything below comes from the model, the terms or the properties: Text, never
+    # markup, or a "[penalty]" in a reason would be taken for console markup. Lines
+    # that wrap keep the block's indent, so the ids at the left stay easy to find.
     console.print()
     console.print(f"[bold]{escape(prop.id)}[/]  {escape(prop.title_ja)}")
-    console.print(f"  {escape(prop.title_en)}")
+    _indented(console, prop.title_en)
     if result.detail:
-        style = "dim" if result.status is Status.PROVED else "red"
-        console.print(f"  [{style}]{escape(result.detail)}[/]")
+        _indented(console, result.detail, "dim" if result.status is Status.PROVED else "red")
     for line in story(spec, result, lang):
-        console.print(f"  {escape(line)}")
+        _indented(console, line)
     reason = (prop.reason_ja if lang == "ja" else None) or prop.reason
     if prop.expect == "finding" and reason:
-        console.print("  reason: " + escape(" ".join(reason.split())))
+        _indented(console, "reason: " + " ".join(reason.split()))
     for other in result.other_readings:
         readings = ", ".join(f"{k}={v}" for k, v in sorted(other.readings.items()))
-        console.print(escape(f"  under {readings}: {other.status.value}"))
+        _indented(console, f"under {readings}: {other.status.value}")
+
+
+def _indented(console: Console, text: str, style: str = "") -> None:
+    console.print(Padding(Text(text, style=style), (0, 0, 0, 2), expand=False))
