@@ -4,12 +4,16 @@ provision for review, or one line and exit 2 and no folder at all."""
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
 from termcheck.cli import app
+from termcheck.errors import InputError
 from termcheck.model.articles import load_articles
 from termcheck.model.terms_text import read_terms_text
 
@@ -210,3 +214,50 @@ def test_a_bad_text_is_one_line_and_no_folder(
 def test_a_bad_version_is_refused(tmp_path: Path) -> None:
     line = one_line(run("init", tmp_path / "m", "--terms", SHIPPED_TERMS, "--version", "2026-2-30"))
     assert "--version" in line and "YYYY-MM-DD" in line
+
+
+FRAGMENTS = [
+    "",
+    "",
+    "第1条 (目的)",
+    "第2条（定義）",
+    "第3条 （解約） 契約者は、解約できます。",
+    "（料金）",
+    "第4条 契約者は、支払います。",
+    "第5条",
+    "本規約は、条件を定めます。",
+    "契約者は、解約月を指定し、その",
+    "2 ヶ月前までに通知します。",
+    "2 当社は、解除できます。",
+    "- 3 前項の規定は、適用しません。",
+    "(1) 料金を怠ったとき",
+    "- (2) 業務を妨げるおそれが",
+    "あるとき",
+    "別記",
+    "別紙 【読替え表】",
+    "1. 料金表",
+    "品目\t月額料金",
+    "基本\t1,000円",
+    "2026年4月1日版",
+    "## 第1条 (目的)",
+    "  ",
+    "\u3000第6条\u3000（雑則）",
+]
+
+
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=40))
+def test_any_text_converts_or_is_refused_in_one_line(lines: list[str]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        given_text = Path(folder) / "terms.txt"
+        given_text.write_text("\n".join(lines), encoding="utf-8")
+        try:
+            converted = read_terms_text(given_text)
+        except InputError as exc:
+            assert "\n" not in str(exc) and "terms.txt" in str(exc)
+            return
+        # What init writes reads back as itself: Markdown is taken as it is.
+        written = Path(folder) / "terms.ja.md"
+        written.write_text(converted.markdown, encoding="utf-8")
+        again = read_terms_text(written)
+        assert again.markdown == converted.markdown
+        assert again.articles == converted.articles

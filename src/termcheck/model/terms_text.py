@@ -27,6 +27,7 @@ from pathlib import Path
 
 from termcheck.errors import InputError, Position
 from termcheck.model.articles import Article, parse_articles
+from termcheck.paths import display
 
 _DIGITS = "[0-9０-９]+"
 _SPACE = "[ \t\u3000]"
@@ -93,6 +94,8 @@ def read_terms_text(path: Path) -> TermsText:
 
 
 def _decoded(path: Path) -> str:
+    if path.is_dir():
+        raise InputError(f"--terms: {display(path)!r} is a folder: pass the terms text file")
     try:
         data = path.read_bytes()
     except FileNotFoundError:
