@@ -196,8 +196,22 @@ def test_a_folder_with_files_is_refused(tmp_path: Path) -> None:
             "bad.txt:7: 第1条: paragraph 3 out of order",
         ),
         ("第1条 (目的)\n\n本文です。\n".encode(), "no date of the terms found"),
+        ("2026年1月1日\n\n第一条（目的）\n\n本文です。\n".encode(), "bad.txt:3: no article found"),
+        (
+            "2026年1月1日\n\n第1条（目的）\n\n本文です。\n\n附則\n\n施行します。\n".encode(),
+            "bad.txt:7: 附則: terms.ja.md holds articles, 別記 and 別紙 only",
+        ),
     ],
-    ids=["missing", "not-utf8", "no-article", "untitled", "paragraph-slip", "no-date"],
+    ids=[
+        "missing",
+        "not-utf8",
+        "no-article",
+        "untitled",
+        "paragraph-slip",
+        "no-date",
+        "kanji-number",
+        "supplementary-provisions",
+    ],
 )
 def test_a_bad_text_is_one_line_and_no_folder(
     tmp_path: Path, content: bytes | None, expected: str

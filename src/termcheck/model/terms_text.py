@@ -40,6 +40,9 @@ _HEADING_WITH_TEXT = re.compile(rf"{_NUMBER}({_SPACE}*)([（(][^（）()]+[）)]
 _UNTITLED = re.compile(rf"{_NUMBER}(?:{_SPACE}+(\S.*))?")
 _TITLE_ALONE = re.compile(r"[（(][^（）()]+[）)]")
 _SUPPLEMENT = re.compile(rf"(別記|別紙)(?:{_DIGITS})?(?:{_SPACE}*[【（(].*[】）)])?")
+# Parts of a text that terms.ja.md has no section for.
+_UNPLACED = re.compile(rf"(附則|別表)(?:{_DIGITS})?(?:{_SPACE}*[【（(].*[】）)])?")
+_KANJI_NUMBER = re.compile(r"第[〇一二三四五六七八九十百]+条")
 _MARKDOWN_HEADING = re.compile(rf"##{_SPACE}+(?:第{_DIGITS}条|別記|別紙)")
 _PARAGRAPH = re.compile(rf"({_DIGITS}){_SPACE}+\S")
 _ITEM = re.compile(rf"[（(]{_DIGITS}[）)]")
@@ -85,6 +88,15 @@ def read_terms_text(path: Path) -> TermsText:
     except InputError as exc:
         raise _at_source(exc, text) from None
     if not any(a.kind == "article" and a.id.isdigit() for a in articles):
+        kanji = next(
+            (i for i, line in enumerate(lines, 1) if _KANJI_NUMBER.match(line.strip())), None
+        )
+        if kanji is not None:
+            raise InputError(
+                "no article found: article numbers in kanji are not read; write each "
+                "heading's number in digits ('第N条 (見出し)')",
+                Position(path, kanji),
+            )
         raise InputError(
             "no article found: expected lines '第N条 (見出し)' starting each article, or "
             "Markdown headings '## 第N条 (見出し)' (docs/model.md)",
@@ -219,6 +231,18 @@ class _Converter:
                     f"'第{int(match[1])}条 (見出し)', the title in brackets, on a line of its own",
                     Position(self.path, number),
                 )
+        unplaced = _UNPLACED.fullmatch(line)
+        if unplaced and self.state != "preamble" and self._at_boundary():
+            what = unplaced[1]
+            todo = (
+                "delete it, or move it above the first article"
+                if what == "附則"
+                else "head it 別記 or 別紙 instead"
+            )
+            raise InputError(
+                f"{what}: terms.ja.md holds articles, 別記 and 別紙 only: {todo}",
+                Position(self.path, number),
+            )
         if (self.state == "supplement" or self._at_boundary()) and _SUPPLEMENT.fullmatch(line):
             self._section(number, "## " + line)
             self.state = "supplement"
