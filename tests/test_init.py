@@ -275,3 +275,13 @@ def test_any_text_converts_or_is_refused_in_one_line(lines: list[str]) -> None:
         again = read_terms_text(written)
         assert again.markdown == converted.markdown
         assert again.articles == converted.articles
+
+
+def test_the_working_folder_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Renaming the new folder into place would leave the shell in a removed folder.
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    line = one_line(run("init", ".", "--terms", SHIPPED_TERMS, "--force"))
+    assert "DIR is the folder you are working in" in line
+    assert not list(here.iterdir())

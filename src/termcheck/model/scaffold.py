@@ -94,12 +94,23 @@ def init_model(
         _issuer(terms),
         occupied,
     )
-    directory.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.init-", dir=directory.parent))
+    target = directory.resolve()
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.init-", dir=target.parent))
+    except OSError as exc:
+        raise InputError(
+            f"cannot create the model folder: {exc.strerror or exc}", Position(directory)
+        ) from None
     try:
         staging.chmod(0o777 & ~_umask())  # a folder like any other, not mkdtemp's 0700
         _write(staging, scaffold)
-        _move_into_place(staging, directory)
+        _move_into_place(staging, target)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise InputError(
+            f"cannot write the model folder: {exc.strerror or exc}", Position(directory)
+        ) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -111,21 +122,27 @@ def init_model(
 
 def _check_target(directory: Path, force: bool) -> bool:
     """Whether `directory` holds files that --force will replace; refuses otherwise."""
+    here = Path.cwd().resolve()
+    if here == directory.resolve() or directory.resolve() in here.parents:
+        # The folder is renamed into place: the shell would be left in a removed folder.
+        raise InputError(
+            "DIR is the folder you are working in: run init from outside it, or name a new folder",
+            Position(directory),
+        )
     if directory.exists() and not directory.is_dir():
         raise InputError(
             "is a file, not a folder: name a new folder for the model", Position(directory)
         )
-    occupied = directory.is_dir() and any(directory.iterdir())
+    try:
+        occupied = directory.is_dir() and any(directory.iterdir())
+    except OSError as exc:
+        raise InputError(
+            f"cannot look into the folder: {exc.strerror or exc}", Position(directory)
+        ) from None
     if occupied and not force:
         raise InputError(
             "the folder is not empty: name a new folder, or pass --force to replace it "
             "and everything in it",
-            Position(directory),
-        )
-    here = Path.cwd().resolve()
-    if occupied and (here == directory.resolve() or directory.resolve() in here.parents):
-        raise InputError(
-            "--force cannot replace the folder you are working in: run from outside it",
             Position(directory),
         )
     return occupied
