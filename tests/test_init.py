@@ -285,3 +285,18 @@ def test_the_working_folder_is_refused(tmp_path: Path, monkeypatch: pytest.Monke
     line = one_line(run("init", ".", "--terms", SHIPPED_TERMS, "--force"))
     assert "DIR is the folder you are working in" in line
     assert not list(here.iterdir())
+
+
+def test_a_heading_it_did_not_take_is_pointed_out(tmp_path: Path) -> None:
+    text = tmp_path / "terms.txt"
+    text.write_text(
+        "2026年1月1日\n\n第1条 (目的)\n\n本文です。\n\n第3条 (解約) 解約できます。\n",
+        encoding="utf-8",
+    )
+    made = run("init", tmp_path / "m", "--terms", text)
+    assert made.exit_code == 0, made.output
+    assert "terms.txt:7 begins like an article heading but was kept as text" in made.stdout
+    gap = tmp_path / "gap.txt"
+    gap.write_text("2026年1月1日\n\n第1条 (目的)\n\n本文です。\n\n第3条 (解約)\n\n解約できます。\n")
+    made = run("init", tmp_path / "n", "--terms", gap)
+    assert "note: the text has no 第2条" in made.stdout

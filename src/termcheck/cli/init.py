@@ -84,6 +84,21 @@ def init(
         f" {made.version.value} ({made.version.said}), title {made.title.value}"
     )
     typer.echo(f"wrote {where}/{PROPERTIES}/{STARTER_PROPERTIES}: one starter property")
+    numbers = [int(a.id) for a in text.articles if a.id.isdigit()]
+    missing = sorted(set(range(numbers[0], numbers[-1] + 1)) - set(numbers))
+    if missing:
+        # A heading the converter did not see leaves its article inside the one before.
+        listed = "、".join(f"第{n}条" for n in missing)
+        typer.echo(
+            f"note: the text has no {listed}: if it should, put its heading on a line of"
+            f" its own ('第N条 (見出し)') in {display(terms)} and run init again"
+        )
+    for line in text.doubtful:
+        typer.echo(
+            f"note: {display(terms)}:{line} begins like an article heading but was kept as"
+            " text, its number not following the article before: check it with"
+            " `termcheck articles`"
+        )
     typer.echo(
         f"next: `termcheck articles {where}/{TERMS_FILE}` to check the split, "
         f"`termcheck coverage {where}` for what is unreviewed, then model.toml"

@@ -62,6 +62,9 @@ class TermsText:
     converted: bool  # from plain text
     preamble: list[tuple[int, str]]  # (line of the given text, text) before the first heading
     source_lines: list[int] = field(repr=False)  # the given text's line of each line written
+    # Lines of the given text that begin like an article heading but were kept as text
+    # (their number does not follow the article before): worth a look.
+    doubtful: tuple[int, ...] = ()
 
     def source_line(self, line: int) -> int:
         """The line of the given text that line `line` of terms.ja.md comes from."""
@@ -78,7 +81,9 @@ def read_terms_text(path: Path) -> TermsText:
         for number, line in enumerate(lines, start=1):
             converter.feed(number, line)
         markdown, source_lines = converter.finish()
+        doubtful = tuple(converter.doubtful)
     else:
+        doubtful = ()
         markdown = "\n".join(lines).rstrip("\n") + "\n"
         source_lines = list(range(1, len(lines) + 1))
     preamble = _preamble(markdown, source_lines)
@@ -102,7 +107,7 @@ def read_terms_text(path: Path) -> TermsText:
             "Markdown headings '## 第N条 (見出し)' (docs/model.md)",
             Position(path),
         )
-    return TermsText(path, markdown, articles, converted, preamble, source_lines)
+    return TermsText(path, markdown, articles, converted, preamble, source_lines, doubtful)
 
 
 def _decoded(path: Path) -> str:
@@ -170,6 +175,7 @@ class _Converter:
         # A bracketed title waiting for its `第N条` line, and whether a blank line came
         # before it.
         self.title: tuple[_Line, bool] | None = None
+        self.doubtful: list[int] = []
 
     # --- feeding ---------------------------------------------------------------------------
 
@@ -215,15 +221,18 @@ class _Converter:
 
     def _heading(self, number: int, line: str) -> bool:
         if self.state != "supplement" and self._at_boundary():
-            match = _HEADING.fullmatch(line)
-            if match and int(match[1]) > self.article:
-                self._start_article(number, match[1], match[2], match[3])
-                return True
             match = _HEADING_WITH_TEXT.fullmatch(line)
             if match and self._next_article(match[1]):
                 self._start_article(number, match[1], match[2], match[3])
                 self._body(number, match[4])
                 return True
+            match = _HEADING.fullmatch(line)
+            if match and int(match[1]) > self.article and _one_bracket(match[3]):
+                self._start_article(number, match[1], match[2], match[3])
+                return True
+            match = _HEADING_WITH_TEXT.fullmatch(line) or _HEADING.fullmatch(line)
+            if match and self.state == "article" and int(match[1]) > self.article:
+                self.doubtful.append(number)
             match = _UNTITLED.fullmatch(line)
             if match and self._next_article(match[1]):
                 raise InputError(
@@ -333,6 +342,17 @@ class _Converter:
         self.last = _Line(number, text)
         self.out.append(self.last)
         self.gap = False
+
+
+def _one_bracket(title: str) -> bool:
+    """The title is one bracketed group (brackets may nest inside it): `（料金（税込））`,
+    not `(目的) 本規約は(…)`, which is a heading followed by the article's words."""
+    depth = 0
+    for index, char in enumerate(title):
+        depth += (char in "（(") - (char in "）)")
+        if depth == 0 and index < len(title) - 1:
+            return False
+    return depth == 0
 
 
 def _latin(char: str) -> bool:
