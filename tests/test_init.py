@@ -99,6 +99,10 @@ def test_the_shipped_text_gives_a_folder_that_verifies(tmp_path: Path) -> None:
     assert list(listed) == provisions
     assert {i for i, s in listed.items() if s != "unreviewed"} == {"1", "1-1"}
 
+    # The starter pins its quantity: mutate finds no survivor either.
+    mutated = run("mutate", model)
+    assert mutated.exit_code == 0, mutated.output
+
     clean = run("fingerprints", model)
     assert clean.exit_code == 0, clean.output
     assert clean.stdout.startswith("no drift")

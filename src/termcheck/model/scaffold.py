@@ -403,11 +403,11 @@ def starter_properties(first: Article) -> str:
         "# it once a property of your own is here.",
         "",
         "[[property]]",
-        'id = "starter.next-day-is-later"',
+        'id = "starter.next-day-is-one-day-later"',
         f"articles = [{_toml(first.id)}]",
-        'title_ja = "（仮）翌日は当日より後である"',
-        'title_en = "(starter) The next day is later"',
-        'assert = "starter_next_day > starter_date"',
+        'title_ja = "（仮）翌日は当日の1日後である"',
+        'title_en = "(starter) The next day is one day later"',
+        'assert = "days_between(starter_date, starter_next_day) == 1"',
         'expect = "holds"',
     ]
     return "\n".join(lines) + "\n"
