@@ -22,6 +22,7 @@ from.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +38,7 @@ from termcheck.language.typecheck import check
 from termcheck.model.spec import Spec
 from termcheck.model.tomlfile import TomlFile, load_toml, value_origin
 from termcheck.paths import project_root
+from termcheck.report.present import for_people
 from termcheck.report.story import story
 from termcheck.verify.properties import Property, load_properties
 from termcheck.verify.results import Evidence, Options, Result, Status
@@ -227,7 +229,11 @@ def check_effective_terms(spec: Spec, prop: Property, rlimit: int) -> Result:
         raise run.missing("documents")
     quotes = load_quotes(spec)
     if not quotes:
-        return run.finish(Status.VACUOUS, detail=f"no quotes in {spec.directory / QUOTES}")
+        return run.finish(
+            Status.VACUOUS,
+            detail=f"no quotes in {spec.directory / QUOTES}",
+            detail_ja=f"`{spec.directory / QUOTES}` に見積りがない",
+        )
     p = precedence.from_spec(spec)
     terms = modelled_document(spec)
     reports: list[_QuoteReport] = []
@@ -241,11 +247,15 @@ def check_effective_terms(spec: Spec, prop: Property, rlimit: int) -> Result:
                 if len(d.governing) != 1:
                     return run.undecided(
                         f"{quote.name}: the precedence relation does not decide {d.topic} "
-                        f"between {quote.document.quote.document} and {terms}"
+                        f"between {quote.document.quote.document} and {terms}",
+                        f"{quote.name}: 優先関係は{p.name(quote.document.quote.document, 'ja')}と"
+                        f"{p.name(terms, 'ja')}のどちらが{p.name(d.topic, 'ja')}を定めるか決めない",
                     )
                 if not _z3_agrees(run, p, quote.document.quote.document, terms, d):
                     return run.finish(
-                        Status.DIVERGENT, detail=f"{quote.name}: Z3 decides {d.topic} otherwise"
+                        Status.DIVERGENT,
+                        detail=f"{quote.name}: Z3 decides {d.topic} otherwise",
+                        detail_ja=f"{quote.name}: {p.name(d.topic, 'ja')}についてZ3の決定が異なる",
                     )
             variant = effective_spec(spec, quote, decisions)
             try:
@@ -259,7 +269,7 @@ def check_effective_terms(spec: Spec, prop: Property, rlimit: int) -> Result:
             results = [_check(variant, q, rlimit, encodings) for q in affected]
             reports.append(_QuoteReport(quote, decisions, variant, results))
     except Undecided as exc:
-        return run.undecided(exc.reason)
+        return run.undecided(exc)
     return _verdict(run, reports)
 
 
@@ -282,34 +292,59 @@ def _verdict(run: Run, reports: list[_QuoteReport]) -> Result:
     statuses = {r.status for r in results}
     shown = _evidence(run, reports)
     if statuses & {Status.INCONCLUSIVE, Status.VACUOUS}:
-        status, detail = Status.INCONCLUSIVE, "a property of the effective terms is undecided"
+        status = Status.INCONCLUSIVE
+        detail = "a property of the effective terms is undecided"
+        detail_ja = "実効的な約款について判定できない性質がある"
     elif Status.DIVERGENT in statuses:
-        status, detail = Status.DIVERGENT, "a counterexample on the effective terms did not replay"
+        status = Status.DIVERGENT
+        detail = "a counterexample on the effective terms did not replay"
+        detail_ja = "実効的な約款での反例が再現しなかった"
     elif Status.VIOLATED in statuses:
         failed = sorted({r.prop.id for r in results if r.status is Status.VIOLATED})
-        status, detail = Status.VIOLATED, "fails on the effective terms: " + ", ".join(failed)
+        status = Status.VIOLATED
+        detail = "fails on the effective terms: " + ", ".join(failed)
+        detail_ja = "実効的な約款で成り立たない性質: " + "、".join(failed)
     else:
-        status, detail = Status.PROVED, f"{len(results)} properties on {len(reports)} quote(s)"
+        status = Status.PROVED
+        detail = f"{len(results)} properties on {len(reports)} quote(s)"
+        detail_ja = f"見積り{len(reports)}件について性質{len(results)}件"
     replayed = None if status is not Status.VIOLATED else True
-    result = run.finish(status, evidence=shown, replayed=replayed, detail=detail)
+    result = run.finish(
+        status, evidence=shown, replayed=replayed, detail=detail, detail_ja=detail_ja
+    )
     result.solver_seconds += sum(r.solver_seconds for r in results)
     return result
 
 
+# A status as the evidence's Japanese lines tell it.
+_STATUS_JA = {
+    Status.PROVED: "証明済み",
+    Status.VIOLATED: "反例あり",
+    Status.INCONCLUSIVE: "判定不能",
+    Status.VACUOUS: "前提が成り立たない",
+    Status.DIVERGENT: "モデルと規則の不一致",
+}
+
+
+def _date_ja(iso: str) -> str:
+    return for_people(dt.date.fromisoformat(iso), "date", "ja")
+
+
 def _evidence(run: Run, reports: list[_QuoteReport]) -> Evidence:
+    p = precedence.from_spec(run.spec)
     ja: list[str] = []
     en: list[str] = []
     data: list[dict[str, object]] = []
     for report in reports:
         info = report.quote.document.quote
-        ja.append(f"{info.ja}（{report.quote.name}, {info.date}）:")
+        ja.append(f"{info.ja}（{report.quote.name}、{_date_ja(info.date)}）:")
         en.append(f"{info.en} ({report.quote.name}, {info.date}):")
         for d in report.decisions:
             where = "、".join(run.heading(r.article) for r in d.rows) or "—"
-            ja.append(f"  {d.topic}: {d.governing[0]} が優先（{where}）")
+            ja.append(f"  {p.name(d.topic, 'ja')}: {p.name(d.governing[0], 'ja')}が優先（{where}）")
             en.append(f"  {d.topic}: {d.governing[0]} governs ({where})")
         for r in report.results:
-            ja.append(f"  {r.prop.id}: {r.status.value}")
+            ja.append(f"  {r.prop.id}: {_STATUS_JA[r.status]}")
             en.append(f"  {r.prop.id}: {r.status.value}")
             if r.status is not Status.PROVED:
                 ja += [f"    {line}" for line in story(report.variant, r, "ja")]

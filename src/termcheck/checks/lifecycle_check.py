@@ -133,7 +133,8 @@ class _Trace:
     contracts: list[Contract]
     events: list[Event]
     replayed: bool
-    why_not: str = ""
+    why_not: str = ""  # why it did not replay, in English
+    why_not_ja: str = ""  # and in Japanese
 
 
 @dataclass
@@ -192,7 +193,12 @@ def _check_claim(spec: Spec, prop: Property, rlimit: int, claim: Claim) -> Resul
     p = compile_params(m, claim.params, prop.params, Position(prop.path, prop.line), prop.id)
     out_of_scope = claim.scope(m, p)
     if out_of_scope is not None:
-        return run.finish(Status.VACUOUS, detail=f"nothing to check: {out_of_scope}")
+        scope_ja, scope_en = out_of_scope
+        return run.finish(
+            Status.VACUOUS,
+            detail=f"nothing to check: {scope_en}",
+            detail_ja=f"検査する対象がない: {scope_ja}",
+        )
     z = Symbolic(m)
     need = 1 if claim.over == "step" else 0
     try:
@@ -204,7 +210,8 @@ def _check_claim(spec: Spec, prop: Property, rlimit: int, claim: Claim) -> Resul
             solver = run.fresh_solver()
             solver.add(sym_well_formed(z, p, c), z3.Not(claim.symbolic(z, p, c, None, None)))
             if lemma_at is not None and not run.sat(solver=solver):
-                return run.finish(Status.PROVED, detail=_proof_by_lemma(lemma_at))
+                ja, en = _proof_by_lemma(lemma_at)
+                return run.finish(Status.PROVED, detail=en, detail_ja=ja)
         base = _from_application(z, run.solver, "b")
         induct = _from_anywhere(z, run.fresh_solver(), "i")
         outcome = _k_induction(run, z, claim, p, base, induct)
@@ -212,43 +219,57 @@ def _check_claim(spec: Spec, prop: Property, rlimit: int, claim: Claim) -> Resul
             k = outcome.violated_at
             model = _readable(run, z, base, k + need)
             trace = _replay(m, model, base, k + need, claim, p, k)
+            ja, en = (trace.why_not_ja, trace.why_not) if trace.why_not else _refuted(k + need)
             return run.finish(
                 Status.VIOLATED,
                 evidence=_trace_evidence(m, trace, claim, p, k),
                 replayed=trace.replayed,
-                detail=trace.why_not or _refuted(k + need),
+                detail=en,
+                detail_ja=ja,
             )
         if outcome.proved_at is not None:
             if claim.check == "well-formed":
                 _INVARIANT[id(spec.document)] = (spec.document, outcome.proved_at)
-            return run.finish(Status.PROVED, detail=_proof(claim, outcome.proved_at))
+            ja, en = _proof(claim, outcome.proved_at)
+            return run.finish(Status.PROVED, detail=en, detail_ja=ja)
     except Undecided as exc:
-        return run.undecided(exc.reason)
+        return run.undecided(exc)
     return run.undecided(
         f"checked to depth {MAX_DEPTH} only: no counterexample, but the induction step "
-        f"does not hold for any k up to {MAX_DEPTH}"
+        f"does not hold for any k up to {MAX_DEPTH}",
+        f"深さ{MAX_DEPTH}まで検査した: 反例はないが、"
+        f"{MAX_DEPTH}以下のどのkでも帰納段階が成り立たない",
     )
 
 
-def _refuted(steps: int) -> str:
+def _refuted(steps: int) -> tuple[str, str]:
+    """How a counterexample was found (ja, en)."""
     return (
+        f"有界モデル検査: 申込みから{steps}個の出来事の経路（実行可能な状態機械で再現済み）",
         f"bounded model checking: a path of {steps} event(s) from the application, "
-        "replayed by the executable machine"
+        "replayed by the executable machine",
     )
 
 
-def _proof(claim: Claim, k: int) -> str:
-    lemma = ", with the well-formedness invariant" if claim.strengthened else ""
+def _proof(claim: Claim, k: int) -> tuple[str, str]:
+    """How a claim was proved (ja, en)."""
+    lemma_ja = "、整合性の不変条件を補題として" if claim.strengthened else ""
+    lemma_en = ", with the well-formedness invariant" if claim.strengthened else ""
     return (
-        f"proved by k-induction at k={k}{lemma} (base case from the application, "
-        "induction step from any state): holds on paths of every length"
+        f"k={k}のk帰納法で証明{lemma_ja}（基底は申込みから、帰納段階は任意の状態から）:"
+        " どの長さの経路でも成り立つ",
+        f"proved by k-induction at k={k}{lemma_en} (base case from the application, "
+        "induction step from any state): holds on paths of every length",
     )
 
 
-def _proof_by_lemma(k: int) -> str:
+def _proof_by_lemma(k: int) -> tuple[str, str]:
+    """How a claim was proved from the well-formedness invariant (ja, en)."""
     return (
+        "証明: 整合したどの契約でも成り立ち、申込みから到達できるどの契約も整合している"
+        f"（k={k}のk帰納法）: どの長さの経路でも成り立つ",
         "proved: holds in every well-formed contract, and every contract reachable from an "
-        f"application is well-formed (k-induction at k={k}): holds on paths of every length"
+        f"application is well-formed (k-induction at k={k}): holds on paths of every length",
     )
 
 
@@ -295,7 +316,10 @@ def _readable(run: Run, z: Symbolic, path: _Path, steps: int) -> z3.ModelRef:
         if transition is not None and transition.target is not None:
             state = transition.target
     if not run.sat():  # pragma: no cover - every preference kept was satisfiable
-        raise Undecided("a kept preference made the counterexample unsatisfiable")
+        raise Undecided(
+            "a kept preference made the counterexample unsatisfiable",
+            "反例を読みやすくする選択が反例を成り立たなくした",
+        )
     return run.solver.model()
 
 
@@ -315,7 +339,10 @@ def _first_event(run: Run, m: Machine, e: SymEvent, state: str) -> LifecycleTran
         if run.sat(e.code == code):
             run.solver.add(e.code == code)
             return None if code < 0 else m.lifecycle.transitions[code]
-    raise Undecided(f"no event fits the counterexample in state {state}")  # pragma: no cover
+    raise Undecided(  # pragma: no cover
+        f"no event fits the counterexample in state {state}",
+        f"状態 `{state}` で反例に合う出来事がない",
+    )
 
 
 def _next_day(day: SDate) -> SDate:
@@ -412,12 +439,30 @@ def _replay(
         for event in events:
             contracts.append(step(m, contracts[-1], event))
     except Refused as exc:
-        return _Trace(expected, events, False, f"the executable machine refuses: {exc.reason}")
+        return _Trace(
+            expected,
+            events,
+            False,
+            f"the executable machine refuses: {exc.reason}",
+            f"実行可能な状態機械が拒む: `{exc.reason}`",
+        )
     if contracts != expected:
         at = next(i for i, (a, b) in enumerate(zip(contracts, expected, strict=True)) if a != b)
-        return _Trace(expected, events, False, f"Z3 and the machine differ after step {at}")
+        return _Trace(
+            expected,
+            events,
+            False,
+            f"Z3 and the machine differ after step {at}",
+            f"手順{at}の後でZ3と状態機械が食い違う",
+        )
     if _holds_at(m, claim, p, contracts, events, k):
-        return _Trace(contracts, events, False, "the machine does not violate the claim")
+        return _Trace(
+            contracts,
+            events,
+            False,
+            "the machine does not violate the claim",
+            "状態機械ではこの主張が破られない",
+        )
     return _Trace(contracts, events, True)
 
 
@@ -520,14 +565,17 @@ def check_application_answered(spec: Spec, prop: Property, rlimit: int) -> Resul
     run.solver.add(path.events[0].code == -1, waited.state == z.codes[m.initial], z3.Not(pending))
     try:
         if not run.sat():
-            return run.undecided("no lasso found; that every application is answered is not proved")
+            return run.undecided(
+                "no lasso found; that every application is answered is not proved",
+                "永遠に待つ経路は見つからないが、どの申込みにも応答があることは証明していない",
+            )
         start = path.contracts[0]
         year_later = SDate(start.clock.year + 1, start.clock.month, start.clock.day)
         if run.sat(path.events[0].on == year_later):  # a year's wait reads plainly
             run.solver.add(path.events[0].on == year_later)
         model = _readable(run, z, path, 1)
     except Undecided as exc:
-        return run.undecided(exc.reason)
+        return run.undecided(exc)
     trace = _replay_wait(m, model, path)
     ja_rules = "、".join(
         f"{heading(m, f.article)}（{f.ja}の禁止）"
@@ -544,7 +592,7 @@ def check_application_answered(spec: Spec, prop: Property, rlimit: int) -> Resul
     en = [f"{n}. {day.isoformat()}  {text}" for n, (day, _, text) in enumerate(events)]
     ja.append(
         "→ 承諾にも不承諾にも期限がなく、この待ちは何度でも繰り返せる"
-        + (f"; 申込者は抜け出せない: {ja_rules}" if ja_rules else "")
+        + (f"。申込者は抜け出せない: {ja_rules}" if ja_rules else "")
     )
     en.append(
         "→ neither acceptance nor refusal has a time limit: the wait repeats forever"
@@ -563,6 +611,7 @@ def check_application_answered(spec: Spec, prop: Property, rlimit: int) -> Resul
         evidence=evidence(data, ja, en, events),
         replayed=trace.replayed,
         detail=trace.why_not or "an unanswered application can wait forever",
+        detail_ja=trace.why_not_ja if trace.why_not else "応答のない申込みは永遠に待ち続けうる",
     )
 
 
@@ -575,8 +624,20 @@ def _replay_wait(m: Machine, model: z3.ModelRef, path: _Path) -> _Trace:
         waited = step(m, first, events[0])
         again = step(m, waited, Event(TICK, waited.clock + (waited.clock - first.clock)))
     except (Refused, OverflowError) as exc:
-        return _Trace(expected, events, False, f"the executable machine refuses the wait: {exc}")
+        return _Trace(
+            expected,
+            events,
+            False,
+            f"the executable machine refuses the wait: {exc}",
+            f"実行可能な状態機械がこの待ちを拒む: `{exc}`",
+        )
     waiting = all(c.state == m.initial and due_day(c) is None for c in (waited, again))
     if [first, waited] != expected or not waiting:
-        return _Trace(expected, events, False, "the machine does not keep the application waiting")
+        return _Trace(
+            expected,
+            events,
+            False,
+            "the machine does not keep the application waiting",
+            "状態機械では申込みが待ち続けない",
+        )
     return _Trace([first, waited], events, True)

@@ -108,8 +108,8 @@ class Claim:
     explain: Explain
     # Proved together with the well-formedness invariant, which it needs as a lemma.
     strengthened: bool = False
-    # Why the claim has nothing to check in this model (None: it has).
-    scope: Callable[[Machine, Params], str | None] = field(default=lambda m, p: None)
+    # Why the claim has nothing to check in this model, (ja, en) (None: it has).
+    scope: Callable[[Machine, Params], tuple[str, str] | None] = field(default=lambda m, p: None)
     # What a reviewer wants beside a counterexample: lines (ja, en) and data.
     context: Callable[[Machine, Params], Context] | None = None
     params: dict[str, ParamKind] = field(default_factory=dict)
@@ -466,9 +466,9 @@ def _any_contract(m: Machine) -> Contract:
     return Contract(m.initial, day, day, day)
 
 
-def _penalty_scope(m: Machine, p: Params) -> str | None:
+def _penalty_scope(m: Machine, p: Params) -> tuple[str, str] | None:
     if not any(t.effect == "end" for t in m.lifecycle.transitions):
-        return "no transition ends the contract"
+        return "契約を終わらせる遷移がない", "no transition ends the contract"
     return None
 
 
@@ -512,8 +512,13 @@ def _explain_forbidden(
     )
 
 
-def _forbidden_scope(m: Machine, p: Params) -> str | None:
-    return None if m.lifecycle.forbidden else "model.toml lists no [[lifecycle.forbidden]] event"
+def _forbidden_scope(m: Machine, p: Params) -> tuple[str, str] | None:
+    if m.lifecycle.forbidden:
+        return None
+    return (
+        "model.toml に `[[lifecycle.forbidden]]` の出来事がない",
+        "model.toml lists no [[lifecycle.forbidden]] event",
+    )
 
 
 # The contract is formed as of the application date.
@@ -539,8 +544,10 @@ def _forms(t: LifecycleTransition) -> bool:
     return t.effect == "form-back-dated"
 
 
-def _forms_scope(m: Machine, p: Params) -> str | None:
-    return None if any(map(_forms, m.lifecycle.transitions)) else "no transition forms a contract"
+def _forms_scope(m: Machine, p: Params) -> tuple[str, str] | None:
+    if any(map(_forms, m.lifecycle.transitions)):
+        return None
+    return "契約を成立させる遷移がない", "no transition forms a contract"
 
 
 # Accepted in the order of receipt, unless the company's work is hindered.
@@ -597,10 +604,14 @@ def _explain_after_demand(
     )
 
 
-def _ground_scope(m: Machine, p: Params) -> str | None:
+def _ground_scope(m: Machine, p: Params) -> tuple[str, str] | None:
     if any(map(_on_ground(p.value("ground")), m.lifecycle.transitions)):
         return None
-    return f"no transition ends the contract on the ground {p.value('ground')!r}"
+    ground = p.value("ground")
+    return (
+        f"事由 `{ground}` で契約を終わらせる遷移がない",
+        f"no transition ends the contract on the ground {ground!r}",
+    )
 
 
 # Every rescission by the company comes after a demand (催告) that gives the customer a

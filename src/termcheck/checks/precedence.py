@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import combinations
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict
 
 import z3
 
@@ -388,12 +388,12 @@ def check_irreflexive(spec: Spec, prop: Property, rlimit: int) -> Result:
     run.solver.add(a_ok, enc.t_domain, enc.row_holds(r, a, a))
     try:
         if not run.sat():
-            return run.finish(Status.PROVED, detail=_for_all(p))
+            return run.finish(Status.PROVED, **_for_all(p))
         _fix_least(run, [t, a, r], _bound(p))
         run.sat()
         model = run.solver.model()
     except Undecided as exc:
-        return run.undecided(exc.reason)
+        return run.undecided(exc)
     doc, topic, row = (
         p.documents[_value(model, a)],
         p.topics[_value(model, t)],
@@ -405,6 +405,7 @@ def check_irreflexive(spec: Spec, prop: Property, rlimit: int) -> Result:
         evidence=_rows_evidence(run, p, [row], topic, [doc, doc]),
         replayed=replayed,
         detail=f"{doc} prevails over itself on {topic}",
+        detail_ja=f"{p.name(topic, 'ja')}について{p.name(doc, 'ja')}が自らに優先する",
     )
 
 
@@ -419,12 +420,12 @@ def check_asymmetric(spec: Spec, prop: Property, rlimit: int) -> Result:
     run.solver.add(a_ok, b_ok, enc.t_domain, enc.row_holds(r1, a, b), enc.row_holds(r2, b, a))
     try:
         if not run.sat():
-            return run.finish(Status.PROVED, detail=_for_all(p))
+            return run.finish(Status.PROVED, **_for_all(p))
         _fix_least(run, [t, a, b, r1, r2], _bound(p))
         run.sat()
         model = run.solver.model()
     except Undecided as exc:
-        return run.undecided(exc.reason)
+        return run.undecided(exc)
     first, second = p.documents[_value(model, a)], p.documents[_value(model, b)]
     topic = p.topics[_value(model, t)]
     rows = [_value(model, r1), _value(model, r2)]
@@ -436,6 +437,8 @@ def check_asymmetric(spec: Spec, prop: Property, rlimit: int) -> Result:
         evidence=_rows_evidence(run, p, rows, topic, [first, second, first]),
         replayed=replayed,
         detail=f"{first} and {second} each prevail over the other on {topic}",
+        detail_ja=f"{p.name(topic, 'ja')}について{p.name(first, 'ja')}と{p.name(second, 'ja')}が"
+        "互いに優先する",
     )
 
 
@@ -458,13 +461,15 @@ def check_acyclic(spec: Spec, prop: Property, rlimit: int) -> Result:
     run.solver.add(z3.Or(*(z3.And(length == k, docs[0][0] == docs[k][0]) for k in range(1, n + 1))))
     try:
         if not run.sat():
-            return run.finish(Status.PROVED, detail=_for_all(p) + f"; cycles of 1 to {n} rows")
+            return run.finish(
+                Status.PROVED, **_for_all(p, f"長さ1〜{n}行の循環", f"cycles of 1 to {n} rows")
+            )
         # The shortest cycle reads best; then every choice is fixed, for the same bytes.
         _fix_least(run, [length, t, *(d for d, _ in docs), *rows], _bound(p))
         run.sat()
         model = run.solver.model()
     except Undecided as exc:
-        return run.undecided(exc.reason)
+        return run.undecided(exc)
     k = _value(model, length)
     topic = p.topics[_value(model, t)]
     path = [p.documents[_value(model, docs[i][0])] for i in range(k + 1)]
@@ -477,6 +482,7 @@ def check_acyclic(spec: Spec, prop: Property, rlimit: int) -> Result:
         evidence=_rows_evidence(run, p, used, topic, path),
         replayed=replayed,
         detail=f"a cycle of {k} rows on {topic}",
+        detail_ja=f"{p.name(topic, 'ja')}について{k}行の循環がある",
     )
 
 
@@ -507,16 +513,19 @@ def _unordered(run: Run, p: Precedence, enc: Encoding, pairs: list[tuple[str, st
             found.append((p.documents[codes[0]], p.documents[codes[1]], p.topics[codes[2]]))
             run.solver.add(z3.Not(z3.And(a == codes[0], b == codes[1], t == codes[2])))
     except Undecided as exc:
-        return run.undecided(exc.reason)
+        return run.undecided(exc)
     if not found:
-        detail = f"{len(pairs)} pairs of documents, {len(p.topics)} topics"
-        return run.finish(Status.PROVED, detail=detail)
+        return run.finish(
+            Status.PROVED,
+            detail=f"{len(pairs)} pairs of documents, {len(p.topics)} topics",
+            detail_ja=f"文書の組{len(pairs)}組・事項{len(p.topics)}件について",
+        )
     replayed = sorted(found) == sorted(unordered(p, pairs))
     return run.finish(
         Status.VIOLATED,
         evidence=_unordered_evidence(run, p, found),
         replayed=replayed,
-        detail=_unordered_count(len({(x, y) for x, y, _ in found})),
+        **_unordered_count(len({(x, y) for x, y, _ in found})),
     )
 
 
@@ -565,7 +574,9 @@ def check_one_governing(spec: Spec, prop: Property, rlimit: int) -> Result:
     topics: list[str] = []
     try:
         if not run.sat():
-            return run.finish(Status.PROVED, detail=_for_all(p) + "; every set of documents")
+            return run.finish(
+                Status.PROVED, **_for_all(p, "文書のどの組合せでも", "every set of documents")
+            )
         # The smallest set, then the earliest documents and topic, reads best.
         run.solver.push()
         run.solver.add(size == _least(run, size, len(p.documents)))
@@ -583,7 +594,7 @@ def check_one_governing(spec: Spec, prop: Property, rlimit: int) -> Result:
             topics.append(p.topics[code])
             run.solver.add(t != code)
     except Undecided as exc:
-        return run.undecided(exc.reason)
+        return run.undecided(exc)
     topics.sort(key=p.topics.index)
     setting_docs = [d for d in chosen if topic in p.speaks[d]]
     winners = governing(p, topic, chosen)
@@ -593,20 +604,36 @@ def check_one_governing(spec: Spec, prop: Property, rlimit: int) -> Result:
         evidence=_governing_evidence(run, p, topic, setting_docs, winners, topics),
         replayed=replayed,
         detail=f"{len(winners)} documents govern {topic} together",
+        detail_ja=f"{p.name(topic, 'ja')}について{len(winners)}つの文書が同時に優先する",
     )
 
 
 # --- Evidence -------------------------------------------------------------------------------
 
 
-def _unordered_count(pairs: int) -> str:
+class Detail(TypedDict):
+    """A detail in English and Japanese, as keywords of Run.finish."""
+
+    detail: str
+    detail_ja: str
+
+
+def _unordered_count(pairs: int) -> Detail:
     if pairs == 1:
-        return "1 pair of documents is not ordered"
-    return f"{pairs} pairs of documents are not ordered"
+        en = "1 pair of documents is not ordered"
+    else:
+        en = f"{pairs} pairs of documents are not ordered"
+    return {"detail": en, "detail_ja": f"優劣の定まらない文書の組が{pairs}つある"}
 
 
-def _for_all(p: Precedence) -> str:
-    return f"{len(p.documents)} documents, {len(p.topics)} topics, {len(p.rows)} rows"
+def _for_all(p: Precedence, more_ja: str = "", more_en: str = "") -> Detail:
+    """What a proof covered."""
+    en = f"{len(p.documents)} documents, {len(p.topics)} topics, {len(p.rows)} rows"
+    ja = f"文書{len(p.documents)}件・事項{len(p.topics)}件・優先関係{len(p.rows)}行について"
+    return {
+        "detail": en + (f"; {more_en}" if more_en else ""),
+        "detail_ja": ja + (f"、{more_ja}" if more_ja else ""),
+    }
 
 
 def _rows_evidence(run: Run, p: Precedence, rows: list[int], topic: str, path: list[str]) -> Any:

@@ -143,12 +143,16 @@ def check_acceptable_exists(spec: Spec, prop: Property, rlimit: int) -> Result:
     run.solver.add(enc.acceptable())
     try:
         if not run.sat():
-            return run.finish(Status.VACUOUS, detail="no application satisfies the price list")
+            return run.finish(
+                Status.VACUOUS,
+                detail="no application satisfies the price list",
+                detail_ja="料金表を満たす申込みがない",
+            )
         enc.smallest(run)
         run.sat()
         witness = enc.application(run.solver.model())
     except Undecided as exc:
-        return run.undecided(exc.reason)
+        return run.undecided(exc)
     return _witnessed(
         run, price_list, [witness], "受け付けられる申込みの例", "an acceptable application"
     )
@@ -174,13 +178,14 @@ def check_every_item_orderable(spec: Spec, prop: Property, rlimit: int) -> Resul
                     evidence=_item_evidence(run, price_list, item),
                     replayed=replayed,
                     detail=f"no acceptable application orders {item.id}",
+                    detail_ja=f"受け付けられる申込みで{item.ja}を含むものがない",
                 )
             enc.smallest(run)
             run.sat()
             witnesses.append(enc.application(run.solver.model()))
             run.solver.pop()
     except Undecided as exc:
-        return run.undecided(exc.reason)
+        return run.undecided(exc)
     labels = [(item.ja, item.en) for item in price_list.items]
     return _witnessed(
         run,
@@ -201,10 +206,15 @@ def check_refused_alone(spec: Spec, prop: Property, rlimit: int) -> Result:
     run.solver.add(*(z3.Not(enc.ordered(i.id)) for i in price_list.items if i.id != alone))
     try:
         if not run.sat():
-            return run.finish(Status.PROVED, detail=f"every quantity of {alone} alone")
+            return run.finish(
+                Status.PROVED,
+                detail=f"every quantity of {alone} alone",
+                detail_ja=f"{_item(price_list, alone).ja}のみの申込みは"
+                "どの数量でも受け付けられない",
+            )
         witness = enc.application(run.solver.model())
     except Undecided as exc:
-        return run.undecided(exc.reason)
+        return run.undecided(exc)
     return run.finish(
         Status.VIOLATED,
         evidence=_applications_evidence(
@@ -212,6 +222,7 @@ def check_refused_alone(spec: Spec, prop: Property, rlimit: int) -> Result:
         ),
         replayed=acceptable(price_list, witness),
         detail=f"{alone} alone is accepted",
+        detail_ja=f"{_item(price_list, alone).ja}のみの申込みが受け付けられる",
     )
 
 
@@ -224,12 +235,16 @@ def check_options_need_basic(spec: Spec, prop: Property, rlimit: int) -> Result:
     run.solver.add(enc.acceptable(), z3.Not(enc.ordered(basic)))
     try:
         if not run.sat():
-            return run.finish(Status.PROVED, detail=f"every acceptable application orders {basic}")
+            return run.finish(
+                Status.PROVED,
+                detail=f"every acceptable application orders {basic}",
+                detail_ja=f"受け付けられるどの申込みも{_item(price_list, basic).ja}を含む",
+            )
         enc.smallest(run)
         run.sat()
         witness = enc.application(run.solver.model())
     except Undecided as exc:
-        return run.undecided(exc.reason)
+        return run.undecided(exc)
     return run.finish(
         Status.VIOLATED,
         evidence=_applications_evidence(
@@ -241,6 +256,7 @@ def check_options_need_basic(spec: Spec, prop: Property, rlimit: int) -> Result:
         ),
         replayed=acceptable(price_list, witness) and witness[basic] == 0,
         detail=f"an application without {basic} is acceptable",
+        detail_ja=f"{_item(price_list, basic).ja}を含まない申込みが受け付けられる",
     )
 
 
@@ -258,15 +274,19 @@ def _witnessed(
     if rejected:
         result = run.finish(Status.PROVED, evidence=shown, replayed=False)
         result.status = Status.DIVERGENT
-        result.detail = "the executable side refuses the witness: " + "; ".join(
-            en for w in rejected for _, en in refusals(price_list, w)
+        result.tell(
+            "the executable side refuses the witness: "
+            + "; ".join(en for w in rejected for _, en in refusals(price_list, w)),
+            "実行可能な側がこの例を受け付けない: "
+            + "、".join(ja for w in rejected for ja, _ in refusals(price_list, w)),
         )
         return result
     return run.finish(
         Status.PROVED,
         evidence=shown,
         replayed=True,
-        detail=f"witness: {_plain(price_list, witnesses[0])}",
+        detail=f"witness: {_describe(price_list, witnesses[0], 'en')}",
+        detail_ja=f"受け付けられる申込みの例: {_describe(price_list, witnesses[0], 'ja')}",
     )
 
 
@@ -288,8 +308,8 @@ def _describe(price_list: PriceList, application: Application, lang: str) -> str
     return ("、" if lang == "ja" else "; ").join(parts)
 
 
-def _plain(price_list: PriceList, application: Application) -> str:
-    return _describe(price_list, application, "en")
+def _item(price_list: PriceList, item_id: str) -> PriceItem:
+    return next(item for item in price_list.items if item.id == item_id)
 
 
 def _applications_evidence(

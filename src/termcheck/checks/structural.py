@@ -22,15 +22,17 @@ from termcheck.report.present import Lang
 from termcheck.smt import solving
 from termcheck.smt.solving import TimedSolver
 from termcheck.verify.properties import Property
-from termcheck.verify.results import Evidence, Result, Status
+from termcheck.verify.results import Evidence, Result, Status, z3_reason_ja
 
 
 class Undecided(Exception):
-    """Z3 answered `unknown` (or ran out of its resource limit): the check cannot decide."""
+    """Z3 answered `unknown` (or ran out of its resource limit): the check cannot decide.
+    `reason` is in English, `reason_ja` in Japanese (by default, Z3's reason quoted)."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, reason_ja: str = "") -> None:
         super().__init__(reason)
         self.reason = reason
+        self.reason_ja = reason_ja or z3_reason_ja(reason)
 
 
 @dataclass
@@ -69,20 +71,32 @@ class Run:
         evidence: Evidence | None = None,
         replayed: bool | None = None,
         detail: str = "",
+        detail_ja: str = "",
     ) -> Result:
-        """The result: a violation the executable side did not reproduce is divergent."""
+        """The result: a violation the executable side did not reproduce is divergent.
+        `detail` says in English what was found, `detail_ja` in Japanese."""
         if status is Status.VIOLATED and replayed is not True:
             status = Status.DIVERGENT
-            detail = detail or "the executable side does not reproduce the counterexample"
+            if not detail:
+                detail = "the executable side does not reproduce the counterexample"
+                detail_ja = "実行可能な側が反例を再現しない"
         result = Result(self.prop, {}, status, evidence=evidence, replayed=replayed)
-        result.detail = detail
+        result.tell(detail, detail_ja)
         result.seconds = time.perf_counter() - self.started
         result.solver_seconds = self.solver.seconds + sum(other.seconds for other in self.others)
         result.work = solving.work_done() - self.work
         return result
 
-    def undecided(self, reason: str) -> Result:
-        return self.finish(Status.INCONCLUSIVE, detail=reason)
+    def undecided(self, reason: str | Undecided, reason_ja: str = "") -> Result:
+        """Inconclusive, for `reason` (English; `reason_ja` Japanese, by default Z3's
+        reason quoted), or for what an Undecided says."""
+        if isinstance(reason, Undecided):
+            return self.finish(
+                Status.INCONCLUSIVE, detail=reason.reason, detail_ja=reason.reason_ja
+            )
+        return self.finish(
+            Status.INCONCLUSIVE, detail=reason, detail_ja=reason_ja or z3_reason_ja(reason)
+        )
 
     def missing(self, section: str) -> InputError:
         """A property of a part of the model that this model does not have."""

@@ -168,6 +168,7 @@ def check_order_independent(spec: Spec, prop: Property, rlimit: int) -> Result:
                 run, table, samples, "どの順序で適用しても同じ文になる", "every order reads alike"
             ),
             detail=f"decided by overlap analysis for every text ({len(table)} rows)",
+            detail_ja=f"語の重なりの分析により、どの文についても決定（{len(table)}行）",
         )
     for text in candidates(table, samples):
         if order_differs(text, table) is not None:
@@ -176,8 +177,9 @@ def check_order_independent(spec: Spec, prop: Property, rlimit: int) -> Result:
                 evidence=_witness_evidence(run, table, text, samples, conflicts, "order"),
                 replayed=order_differs(text, table) is not None,
                 detail="the rows do not commute",
+                detail_ja="行の適用順で結果が変わる",
             )
-    return run.undecided(_undecided(conflicts))
+    return run.undecided(*_undecided(conflicts))
 
 
 @REGISTRY.register("precedence", "substitution-idempotent")
@@ -197,6 +199,7 @@ def check_idempotent(spec: Spec, prop: Property, rlimit: int) -> Result:
                 "a second application changes nothing",
             ),
             detail=f"decided by overlap analysis for every text ({len(table)} rows)",
+            detail_ja=f"語の重なりの分析により、どの文についても決定（{len(table)}行）",
         )
     for text in candidates(table, samples):
         if twice_differs(text, table):
@@ -205,13 +208,19 @@ def check_idempotent(spec: Spec, prop: Property, rlimit: int) -> Result:
                 evidence=_witness_evidence(run, table, text, samples, conflicts, "twice"),
                 replayed=twice_differs(text, table),
                 detail="applying the table twice changes the text",
+                detail_ja="表を二度適用すると文が変わる",
             )
-    return run.undecided(_undecided(conflicts))
+    return run.undecided(*_undecided(conflicts))
 
 
-def _undecided(conflicts: list[Conflict]) -> str:
+def _undecided(conflicts: list[Conflict]) -> tuple[str, str]:
+    """Why overlap analysis could not decide (en, ja)."""
     pairs = "; ".join(f"{c.what}: {c.first!r} / {c.second!r}" for c in conflicts)
-    return f"overlap analysis cannot decide ({pairs}) and no text tried shows a difference"
+    pairs_ja = "、".join(f"「{c.first}」と「{c.second}」" for c in conflicts)
+    return (
+        f"overlap analysis cannot decide ({pairs}) and no text tried shows a difference",
+        f"語の重なりの分析では決まらず（{pairs_ja}）、試したどの文にも違いが出ない",
+    )
 
 
 # --- Evidence -------------------------------------------------------------------------------

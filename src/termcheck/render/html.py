@@ -10,6 +10,7 @@ class `timeline`, every property an `article.property` with `data-status` and
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from termcheck.render.document import (
@@ -36,6 +37,7 @@ from termcheck.render.words import (
     MARK_KINDS,
     MARKS,
     SUMMARY_KEYS,
+    detail,
     exit_label,
     expect_label,
     group_label,
@@ -48,6 +50,15 @@ from termcheck.render.words import (
     word,
 )
 from termcheck.report.present import Lang
+
+# `code` in a detail or a story line: an id or a machine's message, shown as code.
+_CODE = re.compile(r"`([^`]+)`")
+
+
+def inline(text: str) -> str:
+    """Text from a check, escaped, its `code` spans shown as code (as Markdown does)."""
+    return _CODE.sub(lambda m: f"<code>{m.group(1)}</code>", escape(text))
+
 
 # Counts that mean trouble when they are not zero: shown in the alarm colour.
 _ALARMS = {"unmet", "inconclusive", "vacuous", "divergent"}
@@ -200,7 +211,12 @@ def _property(doc: Doc, entry: Entry, lang: Lang, other: Lang) -> list[str]:
         f' id="{_anchor(entry)}" data-status="{escape(entry["status"])}" data-met="{met}"'
         f' data-expected="{escape(entry["expected"])}">',
         f"<h3>{escape(title)}</h3>",
-        f'<p class="title-other" lang="{other}">{escape(other_title)}</p>',
+        # The Japanese title helps an English reader; a Japanese report is Japanese only.
+        *(
+            [f'<p class="title-other" lang="{other}">{escape(other_title)}</p>']
+            if lang == "en"
+            else []
+        ),
         '<dl class="outcome">',
         *(
             [
@@ -226,10 +242,11 @@ def _property(doc: Doc, entry: Entry, lang: Lang, other: Lang) -> list[str]:
             f'<p class="readings">{escape(word("readings", lang))}: '
             f"{escape(readings_line(doc, entry['readings'], lang))}</p>"
         )
-    if entry["detail"]:
+    found = detail(entry, lang)
+    if found:
         parts.append(
             f'<p class="detail"><strong>{escape(word("detail", lang))}</strong>: '
-            f"{escape(entry['detail'])}</p>"
+            f"{inline(found)}</p>"
         )
     finding_reason = reason(entry, lang)
     if finding_reason:
@@ -248,6 +265,8 @@ def _property(doc: Doc, entry: Entry, lang: Lang, other: Lang) -> list[str]:
 
 
 def _articles(doc: Doc, entry: Entry, lang: Lang) -> list[str]:
+    if not entry["articles"]:
+        return []
     parts = ['<div class="articles">', f"<h4>{escape(word('articles', lang))}</h4>"]
     for article_id in entry["articles"]:
         article = doc["articles"][article_id]
@@ -358,7 +377,7 @@ def _evidence(entry: Entry, lang: Lang) -> list[str]:
         '<div class="evidence">',
         f"<h4>{escape(word('evidence', lang))}</h4>",
         '<ul class="story">',
-        *(f"<li>{escape(line.strip())}</li>" for line in evidence["story"].get(lang, [])),
+        *(f"<li>{inline(line.strip())}</li>" for line in evidence["story"].get(lang, [])),
         "</ul>",
     ]
     if evidence["events"]:

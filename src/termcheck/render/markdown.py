@@ -32,6 +32,7 @@ from termcheck.render.words import (
     MARK_KINDS,
     MARKS,
     SUMMARY_KEYS,
+    detail,
     exit_label,
     expect_label,
     group_label,
@@ -49,9 +50,16 @@ from termcheck.report.present import Lang
 _MARKUP = re.compile(r"([\\*_\[\]<>|#])")
 
 
+_CODE = re.compile(r"(`[^`]*`)")
+
+
 def escape(text: str) -> str:
-    """Model and property text as literal Markdown (backticks are left to mean code)."""
-    return _MARKUP.sub(r"\\\1", text)
+    """Model and property text as literal Markdown (backticks are left to mean code, and
+    what they quote is left as it is: a backslash in code would be shown)."""
+    return "".join(
+        part if index % 2 else _MARKUP.sub(r"\\\1", part)
+        for index, part in enumerate(_CODE.split(text))
+    )
 
 
 def one_paragraph(text: str) -> str:
@@ -139,11 +147,10 @@ def _contents(doc: Doc, lang: Lang) -> list[str]:
 
 def _property(doc: Doc, entry: Entry, lang: Lang) -> list[str]:
     title, other = titles(entry, lang)
-    lines = [
-        f"### {escape(title)}",
-        "",
-        f"*{escape(other)}*",
-        "",
+    # An English reader is helped by the Japanese title, the terms' own language; a
+    # Japanese report is Japanese throughout.
+    lines = [f"### {escape(title)}", "", *([f"*{escape(other)}*", ""] if lang == "en" else [])]
+    lines += [
         f"- ID: `{entry['id']}` — `{entry['file']}:{entry['line']}`",
         f"- {word('status', lang)}: {status_label(entry['status'], lang)}"
         f" — {word('expected', lang)}: {expect_label(entry['expected'], lang)}"
@@ -159,8 +166,9 @@ def _property(doc: Doc, entry: Entry, lang: Lang) -> list[str]:
             f"- {word('readings', lang)}: {escape(readings_line(doc, entry['readings'], lang))}"
         )
     lines.append("")
-    if entry["detail"]:
-        lines += [f"**{word('detail', lang)}**: {escape(entry['detail'])}", ""]
+    found = detail(entry, lang)
+    if found:
+        lines += [f"**{word('detail', lang)}**: {escape(found)}", ""]
     finding_reason = reason(entry, lang)
     if finding_reason:
         lines += [f"**{word('reason', lang)}**: {escape(finding_reason)}", ""]
@@ -173,6 +181,8 @@ def _property(doc: Doc, entry: Entry, lang: Lang) -> list[str]:
 
 
 def _articles(doc: Doc, entry: Entry, lang: Lang) -> list[str]:
+    if not entry["articles"]:
+        return []
     lines = [f"**{word('articles', lang)}**", ""]
     for article_id in entry["articles"]:
         article = doc["articles"][article_id]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from termcheck.render.document import Doc, Entry, customers, facts, figures, titles, who
 from termcheck.render.timeline import customer_rows, day
-from termcheck.render.words import expect_label, met_label, status_label, word
+from termcheck.render.words import detail, expect_label, met_label, status_label, word
 from termcheck.report.present import Lang
 
 LANGS: tuple[Lang, Lang] = ("ja", "en")
@@ -41,8 +41,9 @@ def report(doc: Doc, entry: Entry) -> str:
     for lang in LANGS:
         title = titles(entry, lang)[0]
         lines += [title, headline(entry, lang)]
-        if entry["detail"] and lang == "en":
-            lines.append(f"{word('detail', lang)}: {entry['detail']}")
+        found = detail(entry, lang)
+        if found:
+            lines.append(f"{word('detail', lang)}: {found}")
         lines += story(doc, entry, lang)
         lines.append("")
     if entry["reason"]:

@@ -202,3 +202,11 @@ def reason(entry: PropertyEntry, lang: Lang) -> str | None:
     text = entry["reason_ja"] if lang == "ja" else None
     text = text or entry["reason"]
     return " ".join(str(text).split()) if text else None
+
+
+def detail(entry: PropertyEntry, lang: Lang) -> str | None:
+    """What the check found or how it proved it, in the reader's language (English where
+    a check gives no Japanese)."""
+    text = entry.get("detail_ja") if lang == "ja" else None
+    text = text or entry["detail"]
+    return " ".join(str(text).split()) if text else None

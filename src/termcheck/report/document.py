@@ -125,6 +125,7 @@ def _entry(spec: Spec, result: Result, *, timings: bool) -> PropertyEntry:
         "counterexample": _counterexample(spec, result),
         "replayed": result.replayed,
         "detail": result.detail or None,
+        "detail_ja": result.detail_ja or None,
         "seconds": round(result.seconds, 4) if timings else None,
         "solver_seconds": round(result.solver_seconds, 4) if timings else None,
         # Work, like time, is a cost and not a verdict; it varies with the process's

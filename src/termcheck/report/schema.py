@@ -173,7 +173,8 @@ PropertyEntry = TypedDict(
         # The cases of a scenario counterexample, or a built-in check's own data.
         "counterexample": list[Case] | dict[str, Any] | None,
         "replayed": bool | None,
-        "detail": str | None,
+        "detail": str | None,  # what the check found or how it proved it, in English
+        "detail_ja": NotRequired[str | None],  # the same in Japanese
         "seconds": float | None,  # timings only with --timings
         "solver_seconds": float | None,
         "solver_work": int | None,

@@ -69,7 +69,7 @@ def figures(spec: Spec, outcome: Outcome, mentioned: set[str], lang: Lang) -> li
 def headline(spec: Spec, outcome: Outcome, lang: Lang) -> str:
     """The facts told first of every case ([report] headline)."""
     entries = spec.vocabulary.entries
-    return ", ".join(
+    return ("、" if lang == "ja" else ", ").join(
         f"{entries[name].label(lang)} {written(spec, name, outcome, lang)}"
         for name in spec.document.report.headline
     )
@@ -98,11 +98,12 @@ def story(spec: Spec, result: Result, lang: Lang = "ja") -> list[str]:
         lines += [f"  {line}" for line in figures(spec, outcome, mentioned, lang)]
     prop = result.prop
     if prop.assume_text.strip() != "true":
-        lines.append(("前提: " if lang == "ja" else "assuming: ") + _one_line(prop.assume_text))
+        lines.append(("前提: " if lang == "ja" else "assuming: ") + _formula(prop.assume_text))
     verdict = " は成り立たない" if lang == "ja" else " does not hold"
-    lines.append(("主張: " if lang == "ja" else "claim: ") + _one_line(prop.assert_text) + verdict)
+    lines.append(("主張: " if lang == "ja" else "claim: ") + _formula(prop.assert_text) + verdict)
     return lines
 
 
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
+def _formula(text: str) -> str:
+    """A formula on one line, as code (`…`): it is not prose in either language."""
+    return "`" + " ".join(text.split()) + "`"

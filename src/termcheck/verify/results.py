@@ -63,7 +63,8 @@ class Result:
     counterexample: Counterexample | None = None
     evidence: Evidence | None = None
     replayed: bool | None = None
-    detail: str = ""
+    detail: str = ""  # what the check found or how it proved it, in English
+    detail_ja: str = ""  # the same in Japanese
     seconds: float = 0.0
     solver_seconds: float = 0.0
     work: int = 0
@@ -77,9 +78,34 @@ class Result:
             return self.status is Status.PROVED
         return self.status is Status.VIOLATED and self.replayed is True
 
+    def tell(self, en: str, ja: str) -> None:
+        """Set the detail in both languages."""
+        self.detail, self.detail_ja = en, ja
+
+    def detail_in(self, lang: str) -> str:
+        """The detail in `lang` (English where no Japanese was given)."""
+        return (self.detail_ja or self.detail) if lang == "ja" else self.detail
+
     @property
     def reading_dependent(self) -> bool:
         return any(other.status is not self.status for other in self.other_readings)
+
+
+# Z3's reasons for `unknown`, in Japanese; any other reason is quoted as Z3 gives it.
+_Z3_REASONS_JA = {
+    "max. resource limit exceeded": "資源の上限（rlimit）に達した",
+    "timeout": "時間切れ",
+    "canceled": "中断された",
+    "interrupted from keyboard": "中断された",
+}
+
+
+def z3_reason_ja(reason: str) -> str:
+    """Why Z3 answered `unknown`, for a Japanese reader."""
+    known = _Z3_REASONS_JA.get(reason.strip())
+    if not known and not reason.strip():
+        return "Z3が判定できなかった"
+    return f"Z3が判定できなかった（{known}）" if known else f"Z3が判定できなかった（`{reason}`）"
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from termcheck.smt.encoding import SymbolicCase, constants, context, encode, fac
 from termcheck.verify import implementation
 from termcheck.verify.properties import Property
 from termcheck.verify.registry import Registry
-from termcheck.verify.results import Counterexample, Options, Result, Status
+from termcheck.verify.results import Counterexample, Options, Result, Status, z3_reason_ja
 from termcheck.verify.witness import readable
 
 Encodings = dict[tuple[str, tuple[tuple[str, str], ...]], SymbolicCase]
@@ -95,9 +95,12 @@ class _BoundaryReplay:
             if found:
                 result.status = Status.DIVERGENT
                 result.replayed = False
-                result.detail = (
+                result.tell(
                     f"proved of the model, but {self.impl.name} disagrees with it on the "
-                    f"boundary case {goal!r}: " + "; ".join(found)
+                    f"boundary case {goal!r}: " + "; ".join(found),
+                    f"モデルについては証明済みだが、境界の事例 `{goal}` で"
+                    f"実装 `{self.impl.name}` がモデルと食い違う: "
+                    + "、".join(f"`{item}`" for item in found),
                 )
                 result.counterexample = Counterexample({"": outcome})
                 return result
@@ -143,7 +146,13 @@ def check_every_reading(
     shown.other_readings = [r for r in results if r is not shown]
     if shown.status is Status.PROVED:
         names = ", ".join(open_readings(spec, prop))
-        shown.detail = f"proved under each of the {len(results)} readings of {names}"
+        names_ja = "、".join(
+            spec.vocabulary.entries[name].label("ja") for name in open_readings(spec, prop)
+        )
+        shown.tell(
+            f"proved under each of the {len(results)} readings of {names}",
+            f"{names_ja}の{len(results)}通りの読み方のそれぞれで証明済み",
+        )
         shown.readings = {}
     return shown
 
@@ -295,11 +304,11 @@ def check_property(
     vacuity = s.check()
     if vacuity != z3.sat:
         result.status = Status.VACUOUS if vacuity == z3.unsat else Status.INCONCLUSIVE
-        result.detail = (
-            "the assumption cannot be met by any case"
-            if vacuity == z3.unsat
-            else f"vacuity check: {s.reason_unknown()}"
-        )
+        if vacuity == z3.unsat:
+            result.tell("the assumption cannot be met by any case", "前提を満たす事例がない")
+        else:
+            reason = s.reason_unknown()
+            result.tell(f"vacuity check: {reason}", "前提の充足可能性: " + z3_reason_ja(reason))
         return finish(result, s, started, work)
     s.add(z3.Not(found.assertion))
     verdict = s.check()
@@ -307,12 +316,17 @@ def check_property(
         return finish(result, s, started, work)
     if verdict == z3.unknown:
         result.status = Status.INCONCLUSIVE
-        result.detail = s.reason_unknown()
+        reason = s.reason_unknown()
+        result.tell(reason, z3_reason_ja(reason))
         return finish(result, s, started, work)
     s.add(*rest)
     if s.check() != z3.sat:
         result.status = Status.INCONCLUSIVE
-        result.detail = "the counterexample could not be completed: " + s.reason_unknown()
+        reason = s.reason_unknown()
+        result.tell(
+            "the counterexample could not be completed: " + reason,
+            "反例を完成できなかった: " + z3_reason_ja(reason),
+        )
         return finish(result, s, started, work)
     result.status = Status.VIOLATED
     model = readable(s, spec, found.cases, found.looked_at(), found.named())
@@ -346,7 +360,10 @@ def replay(result: Result, found: Problem, model: z3.ModelRef, options: Options)
         except ScenarioError as exc:
             result.status = Status.DIVERGENT
             result.replayed = False
-            result.detail = f"the model's concrete meaning refuses the solver's case: {exc}"
+            result.tell(
+                f"the model's concrete meaning refuses the solver's case: {exc}",
+                f"モデルの具体的な意味がソルバーの事例を拒む: `{exc}`",
+            )
             return
         outcomes[name] = outcome
         disagreements += mismatches(spec, name, sym, model, outcome)
@@ -358,19 +375,26 @@ def replay(result: Result, found: Problem, model: z3.ModelRef, options: Options)
     except EvaluationError as exc:
         result.status = Status.DIVERGENT
         result.replayed = False
-        result.detail = f"the property has no concrete value on the solver's case: {exc}"
+        result.tell(
+            f"the property has no concrete value on the solver's case: {exc}",
+            f"ソルバーの事例で性質の具体的な値が定まらない: `{exc}`",
+        )
         return
     assume_holds, assertion_holds = holds
     result.replayed = assume_holds and not assertion_holds and not disagreements
     if not result.replayed:
         result.status = Status.DIVERGENT
         reasons = list(disagreements)
+        reasons_ja = [f"`{item}`" for item in disagreements]
         if not assume_holds:
             reasons.append("the concrete meaning does not meet the assumption")
+            reasons_ja.append("具体的な意味では前提が成り立たない")
         if assertion_holds:
             reasons.append("the concrete meaning satisfies the assertion")
-        result.detail = "Z3, the concrete meaning and the implementation disagree: " + "; ".join(
-            reasons
+            reasons_ja.append("具体的な意味では主張が成り立つ")
+        result.tell(
+            "Z3, the concrete meaning and the implementation disagree: " + "; ".join(reasons),
+            "Z3、具体的な意味、実装が食い違う: " + "、".join(reasons_ja),
         )
 
 
