@@ -215,6 +215,10 @@ def _month(draw: st.DrawFn, sub: int) -> str:
         return f"add_months({draw(f('month', sub))}, {draw(st.integers(-30, 30))})"
     if choice == 2:
         return _extremum(draw, "month", sub)
+    if choice == 3:
+        # A shift by a count only the solver knows, kept within a few years.
+        count = f"({draw(f('int', sub))}) % {draw(st.integers(1, 40))} - {draw(st.integers(0, 20))}"
+        return f"add_months({draw(f('month', sub))}, {count})"
     return _ite(draw, "month", sub)
 
 

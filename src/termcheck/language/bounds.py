@@ -228,9 +228,11 @@ def _same(b: Bounds, node: Call) -> Interval:
 
 
 def _shifted(b: Bounds, node: Call) -> Interval:
-    months = static_int(node.args[1])
-    assert months is not None
-    return b.need(node.args[0]).shift(months)
+    arg = node.args[1]
+    if isinstance(arg.static, int) and not isinstance(arg.static, bool):
+        return b.need(node.args[0]).shift(arg.static)
+    months = b.need(arg)
+    return b.need(node.args[0]).widen(-months.low, months.high)
 
 
 def _add_days(b: Bounds, node: Call) -> Interval:

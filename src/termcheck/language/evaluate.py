@@ -238,6 +238,10 @@ def option_or_literal(node: Call, index: int) -> str | int | None:
         return arg.static
     if param.literal == "int":
         return static_int(arg)
+    if param.literal == "count":
+        # Known before solving (a literal or constant): as written; else evaluated.
+        value = arg.static
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
     return None
 
 

@@ -23,7 +23,10 @@ class Param:
 
     name: str
     types: frozenset[Type] = frozenset()
-    literal: str | None = None  # "int" for an integer literal, "option" for a string one
+    # "int" for an integer literal (or constant), "option" for a string one, "count" for
+    # a count that is used as written when it is known before solving and evaluated
+    # otherwise (a shift by a constant is a case split; by a count, arithmetic).
+    literal: str | None = None
     options: tuple[str, ...] = ()  # the strings an option may be
     optional: bool = False
 
@@ -53,6 +56,10 @@ def _p(name: str, *types: Type) -> Param:
 
 def _literal(name: str) -> Param:
     return Param(name, frozenset({INT}), literal="int")
+
+
+def _count(name: str) -> Param:
+    return Param(name, frozenset({INT}), literal="count")
 
 
 def _option(name: str, *options: str, optional: bool = False) -> Param:
@@ -96,9 +103,10 @@ _TABLE: Final = (
     Function("weekday", (_p("day", DATE),), INT, "0 for Monday to 6 for Sunday"),
     Function(
         "add_months",
-        (_p("month", MONTH), _literal("months")),
+        (_p("month", MONTH), _count("months")),
         MONTH,
-        "the month `months` later (earlier when negative)",
+        "the month `months` later (earlier when negative); `months` may be any count, "
+        "a literal or constant being cheapest for the solver",
     ),
     Function(
         "add_days",

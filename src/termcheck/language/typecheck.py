@@ -576,7 +576,14 @@ class _Checker:
                 raise self.error(f"{node.function} takes {listed} as {where}", arg)
             set_static(arg, arg.value)
             return  # an option is syntax, not a value: it has no type
-        if param.literal == "int":
+        if param.literal == "count" and self.static_int(arg) is None:
+            found = self.visit(arg, INT)
+            if found is None:
+                self.settle(arg, INT)
+            elif found != INT:
+                raise self.error(f"{node.function} takes a count as {where}, not {found}", arg)
+            return
+        if param.literal in ("int", "count"):
             value = self.static_int(arg)
             if value is None:
                 raise self.error(

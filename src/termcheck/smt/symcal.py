@@ -35,8 +35,12 @@ class SMonth:
     def index(self) -> Z3Int:
         return 12 * self.year + self.month - 1
 
-    def shift(self, months: int) -> SMonth:
-        """The month `months` later; `months` is a constant of the model."""
+    def shift(self, months: int | Z3Int) -> SMonth:
+        """The month `months` later: by a constant of the model, a case split on the
+        month; by a count known only to the solver, arithmetic on the month index."""
+        if not isinstance(months, int):
+            index = self.index + months
+            return SMonth(index / 12, index % 12 + 1)  # Z3's div and mod: floor, 0..11
         years, rest = divmod(months, 12)
         wraps = self.month + rest > 12
         return SMonth(
