@@ -668,13 +668,16 @@ def test_a_record_may_leave_out_an_optional_fact_but_not_a_charge_it_decides(
 @pytest.mark.parametrize(
     ("map_text", "expected"),
     [
-        ('[columns]\nservice_start = "no such column"\n', "columns.toml:2: columns.service_start"),
-        ('[columns]\nservice_begin = "提供開始日"\n', "columns.toml:2: columns.service_begin"),
-        ('[columns]\npenalty_grounds = "事由"\n', "columns.toml:2: columns.penalty_grounds"),
-        ('quote = "見積もり"\n[columns]\n', "columns.toml:1: quote"),
-        ("bogus = 1\n", "columns.toml:1: bogus"),
+        (
+            '[columns]\nservice_start = "no such column"\n',
+            "columns.toml:2:1: columns.service_start",
+        ),
+        ('[columns]\nservice_begin = "提供開始日"\n', "columns.toml:2:1: columns.service_begin"),
+        ('[columns]\npenalty_grounds = "事由"\n', "columns.toml:2:1: columns.penalty_grounds"),
+        ('quote = "見積もり"\n[columns]\n', "columns.toml:1:1: quote"),
+        ("bogus = 1\n", "columns.toml:1:1: bogus"),
         ("[columns\n", "columns.toml:1"),
-        ('[columns]\nmonthly_fee = "月額料金"\n', "columns.toml:1: columns"),  # no service start
+        ('[columns]\nmonthly_fee = "月額料金"\n', "columns.toml:1:2: columns"),  # no service start
     ],
 )
 def test_a_bad_map_is_one_line_and_writes_nothing(
@@ -699,8 +702,12 @@ def test_a_bad_map_is_one_line_and_writes_nothing(
         ("", "empty.csv", "empty.csv: empty file"),
         ("a,b\n1,2\n", "records.txt", "records.txt: RECORDS are .csv or .parquet"),
         ("a,b\n1,2\n", "nofacts.csv", "no column holds the fact service_start"),
-        ("service_start,service_start\n", "twice.csv", "twice.csv:1: header"),
-        (b"\xff\xfeservice_start\n", "binary.csv", "binary.csv:1: header: the header is not UTF-8"),
+        ("service_start,service_start\n", "twice.csv", "twice.csv:1:1: header"),
+        (
+            b"\xff\xfeservice_start\n",
+            "binary.csv",
+            "binary.csv:1:1: header: the header is not UTF-8",
+        ),
         ("not parquet", "fake.parquet", "fake.parquet: not a Parquet file"),
     ],
 )

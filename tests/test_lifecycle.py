@@ -8,6 +8,7 @@ proved of the shipped model holds of the contract reached.
 
 from __future__ import annotations
 
+import re
 import shutil
 from dataclasses import replace
 from datetime import date, timedelta
@@ -439,5 +440,5 @@ def test_the_termination_month_outside_the_notice_state_is_rejected_at_its_line(
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
     (message,) = result.stderr.splitlines()
-    assert f"model.toml:{line}: lifecycle.transitions." in message
+    assert re.search(rf"model\.toml:{line}:\d+: lifecycle\.transitions\.", message), message
     assert f".{key}: " in message and "a notice leads into" in message

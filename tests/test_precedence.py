@@ -342,5 +342,5 @@ def test_a_modelled_document_that_speaks_to_no_topic_is_rejected_at_its_line(
     assert "Traceback" not in result.output
     line = broken.splitlines().index("modelled = true") + 1
     (message,) = result.stderr.splitlines()
-    assert f"model.toml:{line}: documents.0.modelled: " in message
+    assert f"model.toml:{line}:1: documents.0.modelled: " in message
     assert "'contract-documents' speaks to no topic" in message

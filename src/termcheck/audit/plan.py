@@ -173,7 +173,7 @@ def _check_columns(spec: Spec, header: Sequence[str], column_map: ColumnMap, rec
         )
         if column_map.source is not None:
             raise column_map.error(("columns",), message)
-        raise InputError(message, Position(records, 1), "header")
+        raise InputError(message, Position(records, 1, 1), "header")
 
 
 def _quote_terms(

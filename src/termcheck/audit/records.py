@@ -153,7 +153,7 @@ class CsvRecords:
             if end is not None or not chunk:
                 break
             if len(buffer) > LONGEST_RECORD:
-                raise InputError("the header row does not end", Position(self.path, 1), "header")
+                raise InputError("the header row does not end", Position(self.path, 1, 1), "header")
         if end is None:
             end = len(buffer)
         raw, self._pending = buffer[:end], buffer[end:]
@@ -162,17 +162,24 @@ class CsvRecords:
         except UnicodeDecodeError as exc:
             raise InputError(
                 f"the header is not UTF-8 text ({exc.reason} at byte {exc.start})",
-                Position(self.path, 1),
+                Position(self.path, 1, 1),
                 "header",
             ) from None
-        rows = list(csv.reader(io.StringIO(text, newline="")))
+        try:
+            rows = list(csv.reader(io.StringIO(text, newline="")))
+        except csv.Error as exc:  # a field beyond the csv module's limit, say
+            raise InputError(
+                f"the header cannot be read as CSV ({exc})", Position(self.path, 1, 1), "header"
+            ) from None
         if not rows or not any(cell.strip() for cell in rows[0]):
             raise InputError("empty file: no header row naming the columns", self.position)
         header = [cell.strip() for cell in rows[0]]
         for index, name in enumerate(header):
             if name and name in header[:index]:
                 raise InputError(
-                    f"column {name!r} appears twice in the header", Position(self.path, 1), "header"
+                    f"column {name!r} appears twice in the header",
+                    Position(self.path, 1, 1),
+                    "header",
                 )
         return header
 

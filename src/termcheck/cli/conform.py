@@ -27,6 +27,7 @@ from termcheck.conform.target import (
 )
 from termcheck.errors import InputError
 from termcheck.files import write_atomic
+from termcheck.limits import budget_problem, rlimit_problem
 from termcheck.model.spec import Spec
 from termcheck.report.present import for_json, for_people
 from termcheck.verify.results import DEFAULT_RLIMIT
@@ -68,12 +69,12 @@ def conform_command(
         fail(f"--format: {output_format!r} is not one of: {', '.join(FORMATS)}")
     if (impl is None) == (impl_cmd is None):
         fail("give one of --impl package.module:function or --impl-cmd COMMAND")
-    if budget < 0:
-        fail(f"--budget: {budget} is not a number of cases (0 or more)")
+    if problem := budget_problem(budget):
+        fail(f"--budget: {problem}")
     if not 0 < case_timeout <= 3600:
         fail(f"--case-timeout: {case_timeout:g} is not between 0 and 3600 seconds")
-    if rlimit <= 0:
-        fail(f"--rlimit: {rlimit} is not a positive resource limit")
+    if problem := rlimit_problem(rlimit):
+        fail(f"--rlimit: {problem}")
     if out is not None and not out.parent.is_dir():
         fail(f"--out: no folder {str(out.parent)!r} to write {out.name!r} into")
     spec = load_model(model_dir, "MODEL_DIR")

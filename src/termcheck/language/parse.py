@@ -12,7 +12,8 @@ literals, names, calls and parentheses.
 
 The text is never handed to Python's ``eval`` or ``ast``: the parser accepts exactly this
 grammar, so a formula cannot do anything but compute. Nesting and length are bounded
-(:data:`MAX_DEPTH`, :data:`MAX_LENGTH`) so that no input exhausts the stack or hangs.
+(:data:`MAX_DEPTH`, :data:`MAX_LENGTH`, :data:`MAX_DIGITS`) so that no input exhausts the
+stack or hangs (docs/limits.md).
 """
 
 from __future__ import annotations
@@ -45,6 +46,9 @@ from termcheck.language.ast import (
 # later stage walks the tree, and a reviewer's formula is never near either limit.
 MAX_DEPTH: Final = 60
 MAX_LENGTH: Final = 20_000
+# An integer literal of more digits than this is refused: Python will not convert one of
+# over 4,300 digits at all, and no fee, day or count of an agreement comes near 10^18.
+MAX_DIGITS: Final = 18
 
 # --- Positions ----------------------------------------------------------------------------
 
@@ -65,6 +69,21 @@ KEYWORDS: Final = frozenset(
     {"and", "or", "not", "in", "implies", "true", "false", "if", "then", "else"}
 )
 _COMPARISONS: Final = ("==", "!=", "<", "<=", ">", ">=")
+
+# How tightly each binary operator binds, loosest first; `not` binds between `and` and
+# the comparisons (`in` and `not in` among them).
+_OR, _AND, _NOT, _COMPARE, _SUM, _PRODUCT = range(1, 7)
+_LOOSEST: Final = _OR
+_BINDING: Final = {
+    "or": _OR,
+    "and": _AND,
+    **dict.fromkeys((*_COMPARISONS, "in"), _COMPARE),
+    "+": _SUM,
+    "-": _SUM,
+    "*": _PRODUCT,
+    "//": _PRODUCT,
+    "%": _PRODUCT,
+}
 
 _TOKEN = re.compile(
     r"""
@@ -139,6 +158,12 @@ def _check_integer(text: str, match: re.Match[str], fail: Callable[[str, int], I
         raise fail(f"no fractions: `{word}.` starts a decimal; amounts are whole yen", end)
     if end < len(text) and (text[end].isalnum() or text[end] in "_."):
         raise fail(f"malformed number `{word}{text[end]}`: write digits only, as 1_000_000", end)
+    if len(word.replace("_", "")) > MAX_DIGITS:
+        raise fail(
+            f"number of {len(word.replace('_', '')):,} digits; at most {MAX_DIGITS} are read "
+            "(amounts of the terms are far smaller)",
+            match.start(),
+        )
     if not _INTEGER.fullmatch(word):
         raise fail(
             f"malformed number `{word}`: no leading zeros, `_` only between digits "
@@ -177,7 +202,15 @@ def parse(text: str, origin: Position, field: str) -> Expr:
             field,
         )
     parser = _Parser(text, origin, field)
-    expr = parser.parse()
+    try:
+        expr = parser.parse()
+    except RecursionError:
+        # MAX_DEPTH keeps the parser to a few hundred frames; a caller already deep in
+        # the stack still gets an error at the place, not a crash.
+        raise parser.error(
+            "nested too deeply for the parser: name a part of it as a quantity",
+            parser.token.offset,
+        ) from None
     parser.check_depth(expr)
     return expr
 
@@ -255,7 +288,7 @@ class _Parser:
             )
         return self.advance()
 
-    # Grammar, lowest precedence first.
+    # Grammar, loosest binding first.
 
     def parse(self) -> Expr:
         if self.token.kind == "end":
@@ -272,7 +305,15 @@ class _Parser:
     def expression(self) -> Expr:
         if self.looking_at("if"):
             return self.conditional()
-        return self.implies()
+        left = self.binary(_LOOSEST)
+        if not self.looking_at("implies"):
+            return left
+        token = self.advance()
+        # Right-associative: a implies b implies c is a implies (b implies c).
+        self.enter(token.offset)
+        right = self.expression()
+        self.leave()
+        return Logic("implies", left, right, **self.at(token.offset))
 
     def conditional(self) -> Expr:
         token = self.advance()
@@ -285,42 +326,42 @@ class _Parser:
         self.leave()
         return IfExpr(condition, yes, no, **self.at(token.offset))
 
-    def implies(self) -> Expr:
-        left = self.or_()
-        if not self.looking_at("implies"):
-            return left
-        token = self.advance()
-        # Right-associative: a implies b implies c is a implies (b implies c).
-        self.enter(token.offset)
-        right = self.implies()
-        self.leave()
-        return Logic("implies", left, right, **self.at(token.offset))
-
-    def or_(self) -> Expr:
-        left = self.and_()
-        while self.looking_at("or"):
-            token = self.advance()
-            left = Logic("or", left, self.and_(), **self.at(token.offset))
-        return left
-
-    def and_(self) -> Expr:
-        left = self.not_()
-        while self.looking_at("and"):
-            token = self.advance()
-            left = Logic("and", left, self.not_(), **self.at(token.offset))
-        return left
-
-    def not_(self) -> Expr:
-        if self.looking_at("not"):
+    def binary(self, tightness: int) -> Expr:
+        """The operators from `or` to `*` by precedence climbing: one call per operand
+        rather than one per precedence level, so that each level of parentheses costs
+        a few frames of the stack, not ten."""
+        if tightness <= _NOT and self.looking_at("not"):
             token = self.advance()
             self.enter(token.offset)
-            operand = self.not_()
+            operand = self.binary(_NOT)  # `not a == b` is not (a == b); `not a and b` is not
             self.leave()
-            return Not(operand, **self.at(token.offset))
-        return self.comparison()
+            left: Expr = Not(operand, **self.at(token.offset))
+        else:
+            left = self.unary()
+        while True:
+            level = self.binding()
+            if level is None or level < tightness:
+                return left
+            if level == _COMPARE:
+                left = self.comparison(left)
+                continue
+            token = self.advance()
+            right = self.binary(level + 1)  # left-associative
+            if level in (_OR, _AND):
+                left = Logic(token.text, left, right, **self.at(token.offset))
+            else:
+                left = Arith(token.text, left, right, **self.at(token.offset))
 
-    def comparison(self) -> Expr:
-        first = self.sum()
+    def binding(self) -> int | None:
+        """How tightly the operator at the current token binds; None: no binary operator."""
+        token = self.token
+        if token.kind not in ("op", "keyword"):
+            return None
+        if token.text == "not":
+            return _COMPARE if self.peek().text == "in" else None
+        return _BINDING.get(token.text)
+
+    def comparison(self, first: Expr) -> Expr:
         if self.looking_at("in") or (self.looking_at("not") and self.peek().text == "in"):
             membership = self.membership(first)
             self.refuse_chain("`in`")
@@ -330,7 +371,7 @@ class _Parser:
         chained = False
         while self.looking_at(*_COMPARISONS):
             token = self.advance()
-            right = self.sum()
+            right = self.binary(_SUM)
             link = Compare(token.text, left, right, **self.at(token.offset))
             # Python's chain: a < b < c means a < b and b < c (b is shared, not recomputed).
             result = Logic("and", result, link, **self.at(token.offset)) if chained else link
@@ -352,7 +393,7 @@ class _Parser:
         negated = token.text == "not"
         if negated:
             self.advance()
-        collection = self.set_literal() if self.looking_at("{") else self.sum()
+        collection = self.set_literal() if self.looking_at("{") else self.binary(_SUM)
         return Membership(element, collection, negated, **self.at(token.offset))
 
     def set_literal(self) -> SetLit:
@@ -371,20 +412,6 @@ class _Parser:
                 self.expect(",", "between the values of a set")
         self.advance()
         return SetLit(tuple(items), **self.at(brace.offset))
-
-    def sum(self) -> Expr:
-        left = self.term()
-        while self.looking_at("+", "-"):
-            token = self.advance()
-            left = Arith(token.text, left, self.term(), **self.at(token.offset))
-        return left
-
-    def term(self) -> Expr:
-        left = self.unary()
-        while self.looking_at("*", "//", "%"):
-            token = self.advance()
-            left = Arith(token.text, left, self.unary(), **self.at(token.offset))
-        return left
 
     def unary(self) -> Expr:
         if self.looking_at("-"):

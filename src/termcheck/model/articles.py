@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Literal
 
 from termcheck.errors import InputError, Position
+from termcheck.model.tomlfile import read_text
 
 __all__ = [
     "Article",
@@ -134,17 +135,20 @@ def parse_articles(text: str, path: str = "<terms>") -> list[Article]:
     return articles
 
 
+# A terms text larger than this is refused (docs/limits.md): agreements run to tens of
+# kilobytes, and a text read whole must not exhaust memory.
+MAX_TERMS_BYTES = 4_000_000
+
+
 def load_articles(path: Path) -> list[Article]:
     """Read and parse a terms file; a file that cannot be read or holds no article is bad
     input rather than an empty agreement, since every citation would then dangle."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read the terms: {exc}", Position(path)) from exc
+    text = read_text(path, MAX_TERMS_BYTES)
     articles = parse_articles(text, str(path))
     if not any(a.kind == "article" and a.id.isdigit() for a in articles):
         raise InputError(
-            "no article found: expected headings such as '## 第N条 (見出し)'", Position(path)
+            "no article found: expected headings such as '## 第N条 (見出し)'",
+            Position(path, 1, 1),
         )
     return articles
 

@@ -357,10 +357,9 @@ class _Builder:
 
     def order(self, parsed: dict[str, dict[str, tuple[Expr, Loc, Position]]]) -> list[str]:
         """The quantities, each after those it names; a cycle is an error that names it."""
+        known = set(parsed)  # once: a set per quantity made a large model quadratic
         uses = {
-            name: sorted(
-                {n for expr, _, _ in forms.values() for n in names_used(expr)} & set(parsed)
-            )
+            name: sorted({n for expr, _, _ in forms.values() for n in names_used(expr)} & known)
             for name, forms in parsed.items()
         }
         done: list[str] = []

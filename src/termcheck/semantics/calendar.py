@@ -150,6 +150,8 @@ def parse_date(text: str) -> date:
     if match is None:
         raise ValueError(f"{text!r} is not a date; write it as YYYY-MM-DD")
     year, month, day = (int(part) for part in match.groups())
+    if year == 0:  # no date Python can make: say what the horizon is instead
+        raise ValueError(f"{text!r}: write a year from {HORIZON_FIRST_YEAR} to {HORIZON_LAST_YEAR}")
     if not 1 <= month <= 12:
         raise ValueError(f"{text!r}: there is no month {month}")
     if not 1 <= day <= days_in_month(year, month):
@@ -163,6 +165,8 @@ def parse_month(text: str) -> Month:
     if match is None:
         raise ValueError(f"{text!r} is not a month; write it as YYYY-MM")
     year, month = (int(part) for part in match.groups())
+    if year == 0:
+        raise ValueError(f"{text!r}: write a year from {HORIZON_FIRST_YEAR} to {HORIZON_LAST_YEAR}")
     if not 1 <= month <= 12:
         raise ValueError(f"{text!r}: there is no month {month}")
     return Month(year, month)
