@@ -29,3 +29,21 @@ def budget_problem(budget: int) -> str | None:
     if not 0 <= budget <= MAX_BUDGET:
         return f"{budget} is not a number of cases from 0 to {MAX_BUDGET:,}"
     return None
+
+
+# Digits of a number given on the command line: Python converts none of over 4,300 digits
+# (and says so in terms of its own internals), and no fee or count comes near 10^18.
+MAX_DIGITS: Final = 18
+
+
+def whole_number(text: str, unit: str, *, signed: bool = False) -> int:
+    """`text` as a whole number of `unit` (`1,000` and `1_000` are read); a ValueError
+    says what to write instead."""
+    cleaned = text.replace(",", "").replace("_", "")
+    digits = cleaned[1:] if signed and cleaned.startswith("-") else cleaned
+    if not digits.isdigit():
+        kind = "whole number" if signed else "whole, non-negative number"
+        raise ValueError(f"{text!r} is not a {kind} of {unit}")
+    if len(digits) > MAX_DIGITS:
+        raise ValueError(f"a number of {len(digits):,} digits; at most {MAX_DIGITS} are read")
+    return int(cleaned)
