@@ -28,6 +28,7 @@ import functools
 import os
 import re
 import shutil
+import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -142,10 +143,7 @@ class Workspace:
             shutil.rmtree(self.root / folder, ignore_errors=True)
         shutil.copytree(SHIPPED_MODEL, self.model)
         shutil.copytree(SHIPPED_MODEL, self.pristine)
-        (self.root / paths.CONFIG).write_text(
-            f'[termcheck]\nmodel = "model/{SHIPPED_MODEL.name}"\nproperties = "properties"\n',
-            encoding="utf-8",
-        )
+        (self.root / paths.CONFIG).write_text(config_text(), encoding="utf-8")
         self.properties.mkdir()
         (self.properties / "fuzz.toml").write_text(PROPERTIES_TEXT, encoding="utf-8")
         self.records.mkdir()
@@ -162,6 +160,7 @@ class Workspace:
             "properties": (self.properties / "fuzz.toml", PROPERTIES_TEXT),
             "records": (self.records / "records.csv", RECORDS_TEXT),
             "map": (self.records / "columns.toml", MAP_TEXT),
+            paths.CONFIG: (self.root / paths.CONFIG, config_text()),
         }
         path, text = originals[name]
         path.write_text(text, encoding="utf-8")
@@ -240,11 +239,9 @@ def check_one_line(stderr: str, args: list[str], about: str | None, shown: str) 
     assert len(lines) == 1, f"exit 2 without exactly one line\n{shown}"
     message = lines[0]
     assert message.startswith("termcheck: "), f"exit 2 without termcheck's message\n{shown}"
-    if FILE_POSITION.search(message):
-        return
-    if about is not None and about in message:
-        assert any(words in message for words in WHOLE_FILE), f"no line:column\n{shown}"
-        return
+    if FILE_POSITION.search(message) or any(words in message for words in WHOLE_FILE):
+        return  # a file and a place in it, or a file as a whole
+    assert about is None or about not in message, f"no line:column\n{shown}"
     # Paths are shown relative to the working directory: their last part is named.
     typed = any(
         message.startswith((f"termcheck: {arg}:", f"termcheck: {Path(arg)}:"))
@@ -617,6 +614,31 @@ def test_broken_quote(workspace: Workspace, data: Edited, command: str) -> None:
         workspace.restore("quote")
 
 
+def config_text() -> str:
+    return f'[termcheck]\nmodel = "model/{SHIPPED_MODEL.name}"\nproperties = "properties"\n'
+
+
+@_examples(100)
+@given(
+    data=edited(config_text()),
+    command=st.sampled_from(["calc", "coverage", "fingerprints", "verify", "articles"]),
+)
+def test_broken_project_config(workspace: Workspace, data: Edited, command: str) -> None:
+    # termcheck.toml names the default model and properties: commands run without them.
+    (workspace.root / paths.CONFIG).write_bytes(data.data)
+    args = {
+        "calc": ["calc", *CALC, "2026-10"],
+        "coverage": ["coverage"],
+        "fingerprints": ["fingerprints"],
+        "verify": ["verify", "--rlimit", "1"],
+        "articles": ["articles"],
+    }[command]
+    try:
+        run(args, paths.CONFIG, about=paths.CONFIG)
+    finally:
+        workspace.restore(paths.CONFIG)
+
+
 # --- Broken property files ----------------------------------------------------------------
 
 
@@ -808,6 +830,11 @@ REGRESSIONS: dict[str, tuple[str, bytes, str]] = {
     "map-deep-table": ("map", (MAP_TEXT + _deep("table", 3000)).encode(), "audit"),
     "quote-long-dotted-key": ("quote", (QUOTE_TEXT + _deep("dotted", 50_000)).encode(), "audit"),
 }
+# termcheck.toml: a RecursionError, and 46 s for a 40,000-part key, before it was bounded.
+CONFIG_REGRESSIONS = {
+    "config-deep-array": config_text() + _deep("array", 5000),
+    "config-long-dotted-key": config_text() + _deep("dotted", 40_000),
+}
 FILES = {
     "model.toml": lambda space: space.model / "model.toml",
     "properties": lambda space: space.properties / "fuzz.toml",
@@ -854,3 +881,90 @@ def test_regression_flag(workspace: Workspace, name: str) -> None:
     result = run(args, "regression flag")
     assert result.exit_code == 2, result.stderr
     assert NAMED.search(result.stderr), result.stderr
+    assert "sys." not in result.stderr, "the fix is the input, not Python's settings"
+
+
+@pytest.mark.parametrize("name", sorted(CONFIG_REGRESSIONS))
+def test_regression_config(workspace: Workspace, name: str) -> None:
+    (workspace.root / paths.CONFIG).write_text(CONFIG_REGRESSIONS[name], encoding="utf-8")
+    try:
+        result = run(["calc", *CALC, "2026-10"], "regression config")
+    finally:
+        workspace.restore(paths.CONFIG)
+    assert result.exit_code == 2
+    assert re.search(r"termcheck\.toml:\d+:\d+: ", result.stderr), result.stderr
+
+
+def test_regression_csv_header_field_too_large(workspace: Workspace) -> None:
+    # The csv module refuses a field over 131,072 characters: it was a traceback.
+    records = workspace.records / "records.csv"
+    records.write_text("x" * 200_000 + "\n" + RECORDS_TEXT, encoding="utf-8")
+    try:
+        result = run(model_commands(workspace, [])["audit"], "regression records")
+    finally:
+        workspace.restore("records")
+    assert result.exit_code == 2
+    assert "records.csv:1:1: header" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("command", ["fingerprints", "coverage", "articles", "verify"])
+def test_regression_file_name_too_long(workspace: Workspace, command: str) -> None:
+    # The system refuses a name over 255 bytes (OSError), from Path.exists() on.
+    result = run([command, "9" * 5000], "regression path")
+    assert result.exit_code == 2
+
+
+def test_regression_diff_property_error_is_one_line(workspace: Workspace) -> None:
+    # diff added a second line naming the model the properties were loaded against.
+    (workspace.properties / "fuzz.toml").write_text(
+        PROPERTIES_TEXT.replace('assert = "penalty >= 0"', 'assert = "penalty >="'),
+        encoding="utf-8",
+    )
+    try:
+        result = run(model_commands(workspace, [])["diff new"], "regression diff")
+    finally:
+        workspace.restore("properties")
+    assert result.exit_code == 2
+    assert "fuzz.toml:" in result.stderr and "OLD_MODEL_DIR" in result.stderr, result.stderr
+
+
+def test_regression_parser_stack(workspace: Workspace) -> None:
+    # The parser took ten frames per level of parentheses: 60 levels under a caller
+    # already 400 frames deep was a RecursionError. Now a few frames per level, and
+    # deeper than the stack allows is an error at the place.
+    from termcheck.errors import InputError, Position
+    from termcheck.language.parse import MAX_DEPTH, parse
+
+    def nested(depth: int, text: str) -> object:
+        return parse(text, Position("p.toml", 1, 1), "f") if depth == 0 else nested(depth - 1, text)
+
+    deepest = "(" * (MAX_DEPTH - 1) + "1" + ")" * (MAX_DEPTH - 1)
+    nested(500, deepest)
+    with pytest.raises(InputError, match=r"p\.toml:1:\d+: f: nested"):
+        nested(sys.getrecursionlimit() - 150, deepest)
+
+
+def test_regression_largest_model_loads_quickly(tmp_path: Path) -> None:
+    # value_origin split the whole file once per formula, and the quantities' ordering
+    # built a set per quantity: a model at the size limit took over 20 s to load.
+    from termcheck.model.spec import load_spec
+    from termcheck.model.tomlfile import MAX_TOML_BYTES
+
+    folder = tmp_path / "model"
+    shutil.copytree(SHIPPED_MODEL, folder)
+    chain = [MODEL_TEXT]
+    size, index = len(MODEL_TEXT.encode()), 0
+    while True:
+        before = "billed_months" if index == 0 else f"q{index - 1}"
+        block = (
+            f'\n[quantities.q{index}]\ntype = "count"\narticle = "7-1"\nja = "x"\nen = "x"\n'
+            f'formula = "{before} + 1"\n'
+        )
+        if size + len(block) > MAX_TOML_BYTES:
+            break
+        chain.append(block)
+        size, index = size + len(block), index + 1
+    (folder / "model.toml").write_text("".join(chain), encoding="utf-8")
+    started = time.perf_counter()
+    load_spec(folder)
+    assert time.perf_counter() - started < 5, f"{index} quantities"
