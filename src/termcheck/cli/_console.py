@@ -16,6 +16,7 @@ from typing import TextIO
 from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 # Off a terminal, with no COLUMNS (CI logs, pipes), a width that keeps the longest ids
 # and their table columns on one line.
@@ -56,6 +57,12 @@ def shows_whole(table: Table, target: Console, ids: Iterable[str]) -> bool:
     probe.print(table)
     drawn = buffer.getvalue()
     return all(drawn.count(item) >= count for item, count in wanted.items())
+
+
+def print_line(target: Console, line: str) -> None:
+    """A line from :func:`wrap_pieces`, as it is: one that holds an id wider than the
+    console runs past its edge rather than lose the id's end."""
+    target.print(Text(line), no_wrap=True, overflow="ignore", crop=False)
 
 
 def wrap_items(head: str, items: list[str], width: int, *, indent: int = 4) -> list[str]:

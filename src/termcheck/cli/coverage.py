@@ -102,7 +102,7 @@ def _print_blocks(console: Console, spec: Spec, rows: list[Row]) -> None:
         for label, names in (("model elements:", row.elements), ("properties:", row.properties)):
             if names:
                 for line in _console.wrap_items(f"  {label}", list(names), console.width):
-                    console.print(Text(line), no_wrap=True, crop=False)
+                    _console.print_line(console, line)
 
 
 def markdown(spec: Spec, result: Coverage) -> str:

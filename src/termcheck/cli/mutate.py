@@ -195,7 +195,7 @@ def print_mutants(results: list[MutantResult]) -> None:
     else:
         for pieces in rows:
             for line in _console.wrap_pieces(pieces, console.width, sep="  "):
-                console.print(Text(line), no_wrap=True, crop=False)
+                _console.print_line(console, line)
     for result in results:
         if result.verdict is Verdict.SURVIVED:
             console.print()

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import typer
+from rich.cells import cell_len
 from rich.console import Console
 from rich.markup import escape
 from rich.padding import Padding
@@ -182,7 +183,8 @@ def _write_reports(
     if detail != "quiet":
         for path in written:
             console.print(escape(f"wrote {display(path)}"), soft_wrap=True)
-    _print_unmet(console, [r for r in results if not r.met], gap=detail != "quiet")
+    unmet = [r for r in results if not r.met]
+    _print_unmet(console, unmet, reports[0].lang, gap=detail != "quiet")
     console.print(escape(_summary_line(results)))
 
 
@@ -239,7 +241,10 @@ def print_verify(
                 _print_result_detail(console, spec, result, lang)
         else:
             _print_accepted(console, [r for r in met if r.prop.expect == "finding"], lang)
-    _print_unmet(console, unmet, told=detail != "quiet", gap=detail != "quiet")
+            _print_reading_dependent(console, [r for r in met if r.reading_dependent])
+    _print_unmet(console, unmet, lang, told=detail != "quiet", gap=detail != "quiet")
+    if not unmet and detail != "quiet":
+        console.print()
     console.print(escape(_summary_line(results)))
 
 
@@ -253,13 +258,14 @@ def _print_table(console: Console, spec: Spec, results: list[Result], *, timings
         table.add_column(column, no_wrap=True)
     if timings:
         table.add_column("time", justify="right", no_wrap=True)
-    lines: list[list[str]] = []
+    lines: list[tuple[list[str], list[str]]] = []
     for result in results:
         prop = result.prop
         status = result.status.value
         if result.reading_dependent:
             status += " (reading-dependent)"
-        articles = "、".join(spec.heading(a) for a in prop.articles)
+        headings = [spec.heading(a) for a in prop.articles]
+        articles = "、".join(headings)
         seconds = f"{result.seconds * 1000:.0f} ms"
         row = [
             escape(prop.id),
@@ -275,13 +281,19 @@ def _print_table(console: Console, spec: Spec, results: list[Result], *, timings
             prop.id,
             f"{status}, expected {prop.expect}, " + ("met" if result.met else "NOT MET"),
         ]
-        lines.append([*pieces, *([seconds] if timings else []), articles])
+        lines.append(([*pieces, *([seconds] if timings else [])], headings))
     if _console.shows_whole(table, console, [r.prop.id for r in results]):
         console.print(table)
         return
-    for pieces in lines:
+    for pieces, cited in lines:
         for line in _console.wrap_pieces(pieces, console.width, sep="  "):
-            console.print(Text(line), no_wrap=True, crop=False)
+            _console.print_line(console, line)
+        # The articles under it, wrapped between headings, never inside one.
+        joined = [f"{heading}、" for heading in cited[:-1]] + cited[-1:]
+        if joined:
+            joined[0] = "    " + joined[0]
+            for line in _console.wrap_pieces(joined, console.width, sep=""):
+                _console.print_line(console, line)
 
 
 def _print_accepted(console: Console, findings: list[Result], lang: Lang) -> None:
@@ -295,11 +307,33 @@ def _print_accepted(console: Console, findings: list[Result], lang: Lang) -> Non
     )
     for result in findings:
         title = result.prop.title_ja if lang == "ja" else result.prop.title_en
-        _one_line(console, f"  {result.prop.id}: {title}")
+        _one_line(console, f"  {result.prop.id}", f": {title}")
+
+
+def _print_reading_dependent(console: Console, results: list[Result]) -> None:
+    """Met under the adopted readings, not under another: one line each, with the
+    verdict under each other reading (--all-readings)."""
+    if not results:
+        return
+    console.print()
+    console.print("reading-dependent (met under the adopted readings):")
+    for result in results:
+        others = "; ".join(
+            f"under {', '.join(f'{k}={v}' for k, v in sorted(other.readings.items()))}: "
+            f"{other.status.value}"
+            for other in result.other_readings
+            if other.status is not result.status
+        )
+        _one_line(console, f"  {result.prop.id}", f": {others}")
 
 
 def _print_unmet(
-    console: Console, unmet: list[Result], *, told: bool = False, gap: bool = True
+    console: Console,
+    unmet: list[Result],
+    lang: Lang,
+    *,
+    told: bool = False,
+    gap: bool = True,
 ) -> None:
     # Last, what needs attention, one line each: nothing to scroll back for.
     if not unmet:
@@ -308,23 +342,26 @@ def _print_unmet(
         console.print()
     console.print("[bold red]unmet[/]:")
     for result in unmet:
-        _one_line(console, f"  {result.prop.id}: {_why_unmet(result, told=told)}")
+        _one_line(console, f"  {result.prop.id}", f": {_why_unmet(result, told=told, lang=lang)}")
 
 
-def _one_line(console: Console, text: str) -> None:
-    """`text` on one line of the console, cut with an ellipsis where it is too long:
-    it begins with an id, and ids come before anything cut."""
-    console.print(Text(text), no_wrap=True, overflow="ellipsis", crop=True)
+def _one_line(console: Console, head: str, rest: str) -> None:
+    """`head` (an id) and `rest` on one line of the console, `rest` cut with an
+    ellipsis where it is too long; an id too wide for the console is shown whole."""
+    if cell_len(head) + 2 > console.width:
+        _console.print_line(console, head)
+        return
+    console.print(Text(head + rest), no_wrap=True, overflow="ellipsis", crop=True)
 
 
-def _why_unmet(result: Result, *, told: bool) -> str:
+def _why_unmet(result: Result, *, told: bool, lang: Lang) -> str:
     """One line: the status, and what was found (`told`: its story is above)."""
     status = result.status.value
     if result.status is Status.PROVED:
         return "proved, but a finding was expected (it no longer shows)"
     if result.status is Status.VIOLATED and result.prop.expect == "holds":
         return "violated (expected to hold)" + (": see its counterexample above" if told else "")
-    detail = " ".join(result.detail.split())
+    detail = " ".join(result.detail_in(lang).split())
     return f"{status}: {detail}" if detail else status
 
 
@@ -350,7 +387,8 @@ def _print_result_detail(console: Console, spec: Spec, result: Result, lang: Lan
     console.print(f"[bold]{escape(prop.id)}[/]  {escape(prop.title_ja)}")
     _indented(console, prop.title_en)
     if result.detail:
-        _indented(console, result.detail, "dim" if result.status is Status.PROVED else "red")
+        style = "dim" if result.status is Status.PROVED else "red"
+        _indented(console, result.detail_in(lang), style)
     for line in story(spec, result, lang):
         _indented(console, line)
     reason = (prop.reason_ja if lang == "ja" else None) or prop.reason
