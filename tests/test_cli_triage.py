@@ -424,3 +424,11 @@ def test_mutants_that_read_alike_get_distinct_ids() -> None:
 def test_every_shipped_catalogue_has_unique_ids(model: Path) -> None:
     ids = [m.id for m in mutate.catalogue(load_spec(model))]
     assert len(ids) == len(set(ids))
+
+
+def test_a_text_report_written_with_out_is_the_same_at_any_width(tmp_path: Path) -> None:
+    args = ["verify", "--format", "text", "--only", "penalty.nonnegative", "--out"]
+    narrow, wide = tmp_path / "narrow.txt", tmp_path / "wide.txt"
+    assert invoke(*args, str(narrow), columns=50).exit_code == 0
+    assert invoke(*args, str(wide), columns=250).exit_code == 0
+    assert narrow.read_bytes() == wide.read_bytes()
