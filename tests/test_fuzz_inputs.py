@@ -200,7 +200,14 @@ def _has_position(message: str) -> bool:
 # An option (--fee), an argument (MODEL_DIR), a quoted name ('nosuch') or a path.
 NAMED = re.compile(r"--[a-z][\w-]*|\b[A-Z][A-Z_]{2,}\b|'[^']+'|/")
 FILE_POSITION = re.compile(r"\.(toml|md):\d+(:\d+)?\b")
-MISSING = ("end of document", "is missing", "Field required", "must appear")
+MISSING = (
+    "end of document",
+    "is missing",
+    "Field required",
+    "must appear",
+    "is a folder",
+    "no such file",
+)
 
 
 # --- model.toml ---------------------------------------------------------------------------
