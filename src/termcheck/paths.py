@@ -20,7 +20,6 @@ folder that does not exist here is looked up in the shipped project, as `NAME` o
 
 from __future__ import annotations
 
-import tomllib
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -114,11 +113,14 @@ def resolve_model(named: Path | None) -> tuple[Path, str | None]:
 
 
 def _config(root: Path | None = None) -> dict[str, str]:
+    from termcheck.model.tomlfile import load_toml  # bounded: no deep or huge file hangs
+
     path = (root or project_root()) / CONFIG
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+    if not path.is_file():
         return {}
+    # A termcheck.toml that cannot be read is reported (file, line, column), not taken for
+    # none: the defaults it would silently fall back to are not what its author meant.
+    data = load_toml(path).data
     section = data.get("termcheck", {})
     return (
         {k: v for k, v in section.items() if isinstance(v, str)}

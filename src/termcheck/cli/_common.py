@@ -13,6 +13,7 @@ from typer.core import TyperGroup
 
 from termcheck.cli._help import readable_metavars
 from termcheck.errors import InputError
+from termcheck.limits import whole_number
 from termcheck.model.spec import Spec, load_spec
 from termcheck.paths import default_properties_dir, resolve_model, shipped_models
 from termcheck.verify.properties import Property, load_properties
@@ -52,6 +53,11 @@ class _OneLineErrors(TyperGroup):
             if type(exc).__name__ == "Abort":
                 typer.echo("termcheck: aborted", err=True)
                 sys.exit(1)
+            if isinstance(exc, OSError) and exc.filename is not None:
+                # A path the system refuses (a name too long, no permission): the input's
+                # fault, not a bug; name it and what the system said.
+                typer.echo(f"termcheck: {exc.filename}: {exc.strerror or exc}", err=True)
+                sys.exit(EXIT_INPUT)
             if not _is_usage_error(exc):
                 raise
             message = " ".join(str(exc.format_message()).split())  # type: ignore[attr-defined]
@@ -141,10 +147,7 @@ def _enum_parser(enum_type: type[E]) -> Callable[[str], E]:
 
 
 def parse_yen(text: str) -> int:
-    cleaned = text.replace(",", "").replace("_", "")
-    if not cleaned.isdigit():
-        raise ValueError(f"{text!r} is not a whole, non-negative number of yen")
-    return int(cleaned)
+    return whole_number(text, "yen")
 
 
 def model_dir(directory: Path | None, flag: str = "--model") -> Path:
@@ -180,7 +183,9 @@ def load_props(directory: Path | None, spec: Spec) -> list[Property]:
     try:
         return load_properties(directory or default_properties_dir(spec.directory), spec, REGISTRY)
     except InputError as exc:
-        fail(str(exc))
+        # An error about the folder itself (no line in a file) names the flag that gave it.
+        folder = directory is not None and exc.position is not None and exc.position.line is None
+        fail(f"--properties: {exc}" if folder else str(exc))
 
 
 def reading_overrides(spec: Spec, values: list[str]) -> dict[str, str]:

@@ -19,6 +19,7 @@ from rich.table import Table
 from termcheck.cli._common import app, fail, load_model, parse_yen, reading_overrides
 from termcheck.cli._help import model_help
 from termcheck.errors import InputError
+from termcheck.limits import whole_number
 from termcheck.model.spec import Spec
 from termcheck.model.vocabulary import Entry
 from termcheck.report.present import for_json
@@ -130,7 +131,7 @@ def _parse(spec: Spec, entry: Entry, flag: str, text: str) -> object:
         if kind == "yen":
             return parse_yen(text)
         if kind == "int":
-            return int(text.replace(",", "").replace("_", ""))
+            return whole_number(text, "units", signed=True)
         if kind == "bool":
             if text not in ("yes", "no", "true", "false"):
                 raise ValueError(f"{text!r} is not yes or no")

@@ -33,6 +33,7 @@ from termcheck.analyses.diff import (
 from termcheck.cli._common import app, fail, load_model
 from termcheck.errors import InputError
 from termcheck.files import write_atomic
+from termcheck.limits import rlimit_problem
 from termcheck.model.spec import Spec
 from termcheck.paths import default_properties_dir, display, project_root
 from termcheck.report.present import Lang, for_json, for_people, from_json
@@ -68,6 +69,8 @@ def diff_command(
         fail(f"--format: {output_format!r} is not one of: {', '.join(FORMATS)}")
     if out is not None and not out.parent.is_dir():
         fail(f"--out: no folder {str(out.parent)!r} to write {out.name!r} into")
+    if problem := rlimit_problem(rlimit):
+        fail(f"--rlimit: {problem}")
     old = load_model(old_model_dir, "OLD_MODEL_DIR")
     new = load_model(new_model_dir, "NEW_MODEL_DIR")
     folder = properties
@@ -91,7 +94,9 @@ def _properties(spec: Spec, directory: Path | None, which: str) -> list[Property
     try:
         return load_properties(directory or default_properties_dir(spec.directory), spec, REGISTRY)
     except InputError as exc:  # one line, as every input error: which model it was
-        fail(f"{exc} (loading the properties against {which})")
+        folder = directory is not None and exc.position is not None and exc.position.line is None
+        flag = "--properties: " if folder else ""
+        fail(f"{flag}{exc} (loading the properties against {which})")
 
 
 # --- The document every format is rendered from ----------------------------------------------

@@ -24,6 +24,7 @@ from termcheck.cli._common import (
     load_model,
     load_props,
 )
+from termcheck.limits import rlimit_problem
 from termcheck.verify.results import DEFAULT_RLIMIT
 
 VERDICT_STYLE = {
@@ -68,8 +69,8 @@ def mutate(
     """
     if output_format not in ("text", "json"):
         fail(f"--format: {output_format!r} is not one of: text, json")
-    if rlimit < 1:
-        fail(f"--rlimit: {rlimit} is not a positive resource limit")
+    if problem := rlimit_problem(rlimit):
+        fail(f"--rlimit: {problem}")
     spec = load_model(model_dir, "MODEL_DIR")
     loaded = load_props(properties, spec)
     sections = _sections(section or [])

@@ -30,6 +30,7 @@ from termcheck.cli._common import (
 from termcheck.cli._help import model_help
 from termcheck.cli.fingerprints import drift_gate
 from termcheck.errors import InputError
+from termcheck.limits import rlimit_problem
 from termcheck.model.spec import Spec
 from termcheck.paths import display
 from termcheck.render import Report, plan, render, write_reports
@@ -124,6 +125,8 @@ def verify(
     """Prove or refute every property; exit 0 all met, 1 one unmet, 2 bad input, 3 undecided."""
     if quiet and verbose:
         fail("--quiet and --verbose: give one of them")
+    if problem := rlimit_problem(rlimit):
+        fail(f"--rlimit: {problem}")
     # Properties asked for by id are told in full: `--only ID` is how one reads the
     # counterexample of a finding that the default output lists on one line.
     detail: Detail = "quiet" if quiet else "verbose" if verbose or only else "normal"
