@@ -813,6 +813,12 @@ REGRESSIONS: dict[str, tuple[str, bytes, str]] = {
     "toml-end-of-document": ("model.toml", (MODEL_TEXT + 'x = "open').encode(), "calc"),
     "toml-not-utf8": ("model.toml", MODEL_TEXT.encode()[:999] + b"\xff", "calc"),
     "toml-utf16": ("model.toml", MODEL_TEXT.encode("utf-16"), "calc"),
+    # The file the model names, a name longer than the system takes: an OSError.
+    "terms-text-name-too-long": (
+        "model.toml",
+        MODEL_TEXT.replace('text = "terms.ja.md"', f'text = "{"x" * 300}"').encode(),
+        "calc",
+    ),
     "toml-huge": ("model.toml", (MODEL_TEXT + "#" * 500_000).encode(), "calc"),
     "formula-deep": ("model.toml", _with_formula(DEEP_EXPRESSION), "calc"),
     "formula-long-sum": ("model.toml", _with_formula(" + ".join(["monthly_fee"] * 5000)), "calc"),

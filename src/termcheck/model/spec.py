@@ -81,7 +81,11 @@ def load_spec(directory: Path) -> Spec:
         )
     source = load_toml(directory / MODEL_FILE)
     document = validate(source)
-    if not (directory / document.terms.text).is_file():
+    try:
+        found = (directory / document.terms.text).is_file()
+    except OSError as exc:  # a name the system refuses (too long, say)
+        raise source.error(("terms", "text"), f"cannot open: {exc.strerror}") from None
+    if not found:
         raise source.error(("terms", "text"), f"no such file {document.terms.text!r}")
     articles = load_articles(directory / document.terms.text)
     check_document(source, document, articles)
