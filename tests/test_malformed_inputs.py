@@ -901,6 +901,18 @@ def test_regression_config(workspace: Workspace, name: str) -> None:
     assert re.search(r"termcheck\.toml:\d+:\d+: ", result.stderr), result.stderr
 
 
+def test_regression_terms_cut_after_an_item_number(workspace: Workspace) -> None:
+    # An item with no text yet ("(4) " at the end) had no first line to show: IndexError.
+    terms = workspace.model / "terms.ja.md"
+    cut = TERMS_TEXT.index("(4) ") + len("(4) ")
+    terms.write_text(TERMS_TEXT[:cut], encoding="utf-8")
+    try:
+        result = run(["articles", str(terms)], "regression terms")
+    finally:
+        workspace.restore("terms.ja.md")
+    assert result.exit_code in (0, 2), result.stderr
+
+
 def test_regression_csv_header_field_too_large(workspace: Workspace) -> None:
     # The csv module refuses a field over 131,072 characters: it was a traceback.
     records = workspace.records / "records.csv"

@@ -55,7 +55,7 @@ def articles(
     table.add_column("text", no_wrap=True, overflow="ellipsis", max_width=60)
     for a in provisions:
         # An article's row shows its title; its paragraphs and items show their words.
-        excerpt = f"({a.title})" if a.kind == "article" else a.text.splitlines()[0]
+        excerpt = f"({a.title})" if a.kind == "article" else (a.text.splitlines() or [""])[0]
         table.add_row(
             *(escape(cell) for cell in (a.id, a.heading, str(a.line), a.fingerprint, excerpt))
         )
