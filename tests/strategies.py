@@ -52,23 +52,25 @@ def near(anchor: date, days: int) -> st.SearchStrategy[date]:
 
 @st.composite
 def cases(draw: st.DrawFn) -> dict[str, object]:
-    """A possible case of the shipped model (its relations: the termination month is not
-    before the service-start month; the notice arrives between the service start and the
-    end of the termination month; the incident on or after the service start), biased
-    toward interesting months."""
+    """A possible case of the shipped model (its relations: the contract is formed on or
+    before the service start; the termination month is not before the month it was formed
+    in; the notice arrives between the formation and the end of the termination month;
+    the incident on or after the service start), biased toward interesting months."""
     start = draw(dates(FIRST, date(HORIZON_LAST_YEAR - 1, 12, 31)))
-    start_month = month_of(start)
+    formed = draw(st.one_of(st.just(start), near(start, 120).filter(lambda d: d <= start)))
+    formed_month = month_of(formed)
     offset = draw(st.one_of(st.integers(0, 40), st.integers(0, 12 * 3)))
     last_index = Month(HORIZON_LAST_YEAR, 12).index
-    termination = Month.from_index(min(start_month.index + offset, last_index))
+    termination = Month.from_index(min(formed_month.index + offset, last_index))
     return {
+        "application_date": formed,
         "service_start": start,
         "monthly_fee": draw(st.one_of(st.integers(0, 10**9), st.sampled_from([0, 1, 100_000]))),
         "termination_month": termination,
         "ground": draw(st.sampled_from(GROUNDS)),
         "notice_arrival": draw(
-            st.one_of(near(termination.first_day, 120), dates(start, termination.last_day)).filter(
-                lambda d: start <= d <= termination.last_day
+            st.one_of(near(termination.first_day, 120), dates(formed, termination.last_day)).filter(
+                lambda d: formed <= d <= termination.last_day
             )
         ),
         "planned_start": draw(st.one_of(st.just(start), near(start, 90))),
@@ -83,7 +85,16 @@ def readings() -> st.SearchStrategy[dict[str, str]]:
     return st.fixed_dictionaries(
         {
             "notice_deadline": st.sampled_from(["end-of-month", "first-of-month", "clear-months"]),
-            "liability_cap": st.sampled_from(["paid-last-year", "annual-fee"]),
+            "liability_cap": st.sampled_from(
+                [
+                    "paid-last-year",
+                    "annual-fee",
+                    "contract-year",
+                    "paid-before-incident",
+                    "with-tax",
+                ]
+            ),
+            "penalty_applies": st.sampled_from(["before-the-term-ends", "within-the-term"]),
         }
     )
 

@@ -568,7 +568,7 @@ def test_the_example_records_and_their_findings() -> None:
     months = doc["findings"][2]
     assert (months["charged"], months["due"], months["unit"]) == (15, 14, "count")
     assert doc["findings"][5]["quote"] == "example-quote"
-    assert "relation terminated-after-start" in doc["findings"][7]["message"]
+    assert "relation terminated-after-formation" in doc["findings"][7]["message"]
     assert doc["findings"][7]["heading"] == "第10条"
     assert "no day 30" in doc["findings"][8]["message"]
     summary = doc["summary"]

@@ -69,6 +69,7 @@ def test_worked_example_as_json(runner: CliRunner) -> None:
     assert values["readings"] == {
         "liability_cap": "paid-last-year",
         "notice_deadline": "end-of-month",
+        "penalty_applies": "before-the-term-ends",
     }
     for key in ("billed_months", "remaining_months", "remaining_term_fees", "penalty"):
         assert type(values[key]) is int, key

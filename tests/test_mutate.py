@@ -70,7 +70,7 @@ def test_catalogue_covers_every_kind_of_change(spec: Spec) -> None:
         "quantities.notice_deadline[clear-months]: `-` → `+` at 1:55",  # inside a reading
         "quantities.notice_deadline: adopt clear-months",  # another reading adopted
         ADOPT_ANNUAL_FEE,
-        "relations[terminated-after-start]: `>=` → `>` at 1:19",
+        "relations[terminated-after-formation]: `>=` → `>` at 1:19",
         "lifecycle.guards[notice-timely]: `>=` → `>` at 1:34",
         "documents[terms].modelled=false",  # the structure, from its pydantic types
         "price_list.items[basic].minimum_ids=101",
@@ -177,7 +177,7 @@ def test_only_the_properties_that_reach_a_quantity_observe_its_mutants(
     # No scenario property looks at the price list; a relation is seen by every case.
     basic = _mutation(spec, "price_list.items[basic].minimum_ids=101")
     assert mutate.observers(spec, chosen, basic) == []
-    relation = _mutation(spec, "relations[terminated-after-start]: `>=` → `>` at 1:19")
+    relation = _mutation(spec, "relations[terminated-after-formation]: `>=` → `>` at 1:19")
     assert mutate.observers(spec, chosen, relation) == chosen
 
 

@@ -103,6 +103,48 @@ FINDINGS: list[tuple[str, dict[str, Customer]]] = [
         "billing.start-month-termination-billed-nothing",
         {"": customer(termination_month=Month(2026, 3), notice_arrival=date(2026, 3, 20))},
     ),
+    # 第13条, read five ways: damage in the first month of the second contract year (1 fee
+    # in that year, 12 in the year before it), damage in the second billed month (2 fees
+    # billed, 1 paid), and the tax (200,000円 against 220,000円).
+    (
+        "liability.readings.last-twelve-months-vs-contract-year",
+        {
+            "a": customer(incident_date=date(2027, 4, 10), termination_month=Month(2027, 10)),
+            "b": customer(incident_date=date(2027, 4, 10), termination_month=Month(2027, 10)),
+        },
+    ),
+    ("liability.readings.billed-vs-paid-before-the-incident", {"a": customer(), "b": customer()}),
+    ("liability.readings.before-tax-vs-with-tax", {"a": customer(), "b": customer()}),
+    # 第10条 なお書き: the company names 2027-06 instead of 2026-10 (three more months
+    # billed past the term), or 2026-09 (the same 1,200,000円 for a month less).
+    (
+        "notice.company-named-later-month-bills-more",
+        {"a": customer(), "b": customer(termination_month=Month(2027, 6))},
+    ),
+    (
+        "notice.company-named-earlier-month-charges-the-same",
+        {"a": customer(), "b": customer(termination_month=Month(2026, 9))},
+    ),
+    # 第9条第2項 「最低利用期間内に」: an ending in the service-start month, before the term.
+    (
+        "penalty.readings.before-the-term-ends-vs-within-the-term",
+        {
+            "a": customer(termination_month=Month(2026, 3), notice_arrival=date(2026, 3, 20)),
+            "b": customer(termination_month=Month(2026, 3), notice_arrival=date(2026, 3, 20)),
+        },
+    ),
+    # 第6条第2項・第10条: formed on 2026-01-10, terminated for 2026-02, before the service
+    # starts on 2026-03-15: the whole term's 1,200,000円 under the adopted reading.
+    (
+        "penalty.ending-before-the-service-start",
+        {
+            "": customer(
+                application_date=date(2026, 1, 10),
+                termination_month=Month(2026, 2),
+                notice_arrival=date(2026, 1, 20),
+            )
+        },
+    ),
 ]
 
 

@@ -31,6 +31,7 @@ def test_shipped_model_loads(spec: Spec) -> None:
         "ground",
         "planned_start",
         "incident_date",
+        "application_date",
     ]
     assert v.enums["ground"] == (
         "customer",
@@ -46,10 +47,12 @@ def test_shipped_model_loads(spec: Spec) -> None:
         "penalty_grounds": frozenset({"customer", "nonperformance", "antisocial-status"}),
         "liability_months": 12,
         "start_delay_months": 1,
+        "consumption_tax_percent": 10,
     }
     assert v.entries["ground"].type == enum("ground")
     assert v.entries["penalty_grounds"].type == set_of("ground")
     assert {e.id: e.adopted for e in v.with_readings} == {
+        "penalty_applies": "before-the-term-ends",
         "notice_deadline": "end-of-month",
         "liability_cap": "paid-last-year",
     }
@@ -192,10 +195,10 @@ DEFECTS: list[Case] = [
     ),
     (
         "a relation that is not a condition",
-        'formula = "termination_month >= month_of(service_start)"',
+        'formula = "termination_month >= month_of(application_date)"',
         lambda old: 'formula = "month_of(service_start)"',
         'formula = "month_of(service_start)"',
-        "relations.0.formula",
+        "relations.1.formula",
     ),
     (
         "a preference of the wrong type",

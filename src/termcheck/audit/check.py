@@ -278,7 +278,7 @@ class Terms:
         try:
             given = complete_facts(v, facts)
             outcome = values_of(v, given, self.readings)
-            check_relations(v, outcome)
+            check_relations(v, outcome, frozenset(facts))
         except (ScenarioError, EvaluationError) as exc:
             return exc
         return outcome

@@ -64,7 +64,7 @@ def print_coverage(spec: Spec, result: Coverage) -> None:
     rows = matrix_rows(result)
     table = Table(show_edge=False, title=escape(f"{display(spec.directory)}: coverage"))
     table.add_column("provision", no_wrap=True)
-    table.add_column("title", overflow="fold")
+    table.add_column("title", overflow="fold", min_width=12)
     table.add_column("status", no_wrap=True)
     table.add_column("model elements", no_wrap=True)
     table.add_column("properties", no_wrap=True)

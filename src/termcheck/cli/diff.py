@@ -545,7 +545,10 @@ class _Report:
                 lines.append("")
                 fence = ["```"] if self.md else []
                 indent = "  " if self.md else "    "  # text: under the item's own indent
-                lines += [*fence, *(f"{indent}{line}" for line in entry["story"]["ja"]), *fence]
+                # Inside a fence Markdown shows backticks as they are; plain text drops
+                # the code marks the story gives formulas.
+                told = entry["story"]["ja"] if self.md else map(_unquoted, entry["story"]["ja"])
+                lines += [*fence, *(f"{indent}{line}" for line in told), *fence]
             lines.append("")
         for prop_id in self.doc["undecided_properties"]:
             lines.append(
@@ -582,6 +585,10 @@ class _Report:
         before = self.people(values["old"], name, lang)
         after = self.people(values["new"], name, lang)
         return f"{self.label(name, lang)} {before} → {after}"
+
+
+def _unquoted(line: str) -> str:
+    return line.replace("`", "")
 
 
 def _plain(line: str) -> str:

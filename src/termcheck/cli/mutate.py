@@ -177,7 +177,7 @@ def print_mutants(results: list[MutantResult]) -> None:
     table.add_column("mutant", no_wrap=True)
     table.add_column("verdict", no_wrap=True)
     table.add_column("killed by", no_wrap=True)
-    table.add_column("detail", overflow="fold")
+    table.add_column("detail", overflow="fold", min_width=24)  # else folded a letter a line
     rows: list[list[str]] = []
     for result in results:
         verdict = result.verdict

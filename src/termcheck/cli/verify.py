@@ -256,7 +256,7 @@ def _print_table(console: Console, spec: Spec, results: list[Result], *, timings
     every id whole, one line per property."""
     table = Table(show_edge=False)
     table.add_column("property", no_wrap=True)
-    table.add_column("articles", overflow="fold")
+    table.add_column("articles", overflow="fold", min_width=12)
     for column in ("status", "expected", "met"):
         table.add_column(column, no_wrap=True)
     if timings:

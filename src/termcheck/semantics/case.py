@@ -76,7 +76,8 @@ def evaluate(
     given = complete_facts(v, facts)
     outcome = _values(v, given, chosen)
     if possible:
-        check_relations(v, outcome)
+        stated = frozenset(name for name, value in facts.items() if value is not None)
+        check_relations(v, outcome, stated)
     return outcome
 
 
@@ -155,16 +156,17 @@ def _has_type(value: object, type_: Type, v: Vocabulary) -> bool:
     return False
 
 
-def check_relations(v: Vocabulary, values: Outcome) -> None:
+def check_relations(v: Vocabulary, values: Outcome, stated: frozenset[str] | None = None) -> None:
     """Every relation the model declares holds of the case (those that name a fact the
-    case leaves out are not asked)."""
+    case leaves out are not asked). `stated`: the facts the case gives, not defaulted;
+    a refusal names one of them where it can, since that is what the user can change."""
     for relation_id, relation in v.relations:
         used = names_used(relation.expr)
         if not all(values.has(name) for name in used):
             continue
         holds = eval_concrete(relation.expr, values.value, v.context())
         if holds is not True:
-            blamed = _blamed(v, used)
+            blamed = _blamed(v, used, stated)
             text = " ".join(relation.text.split())
             raise ScenarioError(
                 f"not a possible case: {text} does not hold (relation {relation_id})",
@@ -172,14 +174,17 @@ def check_relations(v: Vocabulary, values: Outcome) -> None:
             )
 
 
-def _blamed(v: Vocabulary, used: frozenset[str]) -> str:
+def _blamed(v: Vocabulary, used: frozenset[str], stated: frozenset[str] | None = None) -> str:
     """The fact a refused relation is reported against: the latest declared of those it
-    depends on (the later event is the one that came out of order)."""
+    depends on (the later event is the one that came out of order), among those the
+    case states if it states any (a defaulted fact is not the user's to correct)."""
     facts: set[str] = set()
     for name in used:
         facts |= v.entries[name].facts
     ordered = [e.id for e in v.facts if e.id in facts]
-    return ordered[-1] if ordered else "case"
+    given = [name for name in ordered if stated is None or name in stated]
+    chosen = given or ordered
+    return chosen[-1] if chosen else "case"
 
 
 def values_of(
