@@ -986,3 +986,38 @@ def test_regression_largest_model_loads_quickly(tmp_path: Path) -> None:
     started = time.perf_counter()
     load_spec(folder)
     assert time.perf_counter() - started < 5, f"{index} quantities"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # UTF-8 errors were reported at a byte offset, with no line.
+        (b'a = 1\r\nb = "x\xffy"\r\n', "t.toml:2:7: not UTF-8 (byte 0xff)"),
+        (b'a = 1\rb = 2\rc = "\xe3\x81\xa0\xff"', "t.toml:3:7: not UTF-8 (byte 0xff)"),
+        ('a = "é"'.encode("utf-16"), "t.toml:1:1: is UTF-16"),
+        # TOML's "at end of document" named no line either.
+        (b'a = 1\nb = "open\n', "t.toml:2:10: TOML syntax: Illegal character"),
+        (b'a = 1\nb = "open', "t.toml:2:10: TOML syntax: Unterminated string at the end"),
+        (b"a = 1\n[b", "t.toml:2:3: TOML syntax: Expected ']'"),
+        (b"x = " + b"[" * 21, "t.toml:1:25: nested more than 20 levels"),
+        (b"x" + b".x" * 20 + b" = 1", "t.toml:1:41: a dotted key of more than 20 parts"),
+    ],
+)
+def test_reader_positions(tmp_path: Path, raw: bytes, expected: str) -> None:
+    from termcheck.errors import InputError
+    from termcheck.model.tomlfile import load_toml
+
+    (tmp_path / "t.toml").write_bytes(raw)
+    with pytest.raises(InputError) as caught:
+        load_toml(tmp_path / "t.toml")
+    assert expected in str(caught.value)
+
+
+def test_reader_takes_what_editors_write(tmp_path: Path) -> None:
+    from termcheck.model.tomlfile import load_toml
+
+    path = tmp_path / "t.toml"
+    path.write_bytes(b'\xef\xbb\xbfa = 1\r\nb = "x"\rc = [[1], [2]]\n')  # BOM, CR LF, CR
+    loaded = load_toml(path)
+    assert loaded.data == {"a": 1, "b": "x", "c": [[1], [2]]}
+    assert loaded.position(("c",)).line == 3
