@@ -156,3 +156,48 @@ def test_an_enumeration_is_shown_by_its_name(runner: CliRunner) -> None:
     result = runner.invoke(app, [*args, "--termination-month", "2026-10", "--ground", "immediate"])
     assert result.exit_code == 0, result.output
     assert "無催告解除" in result.stdout
+
+
+def test_calc_names_the_findings_and_the_readings_a_figure_depends_on() -> None:
+    """Damage in the service-start month: the adopted cap is 0円, a finding (a defect),
+    and another reading of 「支払った1年間の総額」 gives twelve fees."""
+    result = CliRunner().invoke(
+        app,
+        [
+            "calc",
+            "--service-start",
+            "2025-12-25",
+            "--monthly-fee",
+            "100000",
+            "--termination-month",
+            "2026-06",
+            "--incident-date",
+            "2025-12-28",
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    values = json.loads(result.output)
+    assert values["liability_cap"] == 0
+    assert values["other_readings"]["liability_cap"]["liability_cap=annual-fee"] == 1_200_000
+    found = {f["id"]: f["category"] for f in values["findings"]}
+    assert found["liability.cap-positive-while-provided"] == "defect"
+    text = CliRunner().invoke(app, ["calc", *result_args(values)]).output
+    assert "liability.cap-positive-while-provided（約款の" not in text  # the short label
+    assert "liability.cap-positive-while-provided（欠陥）" in text
+    assert "liability_cap=annual-fee:" in text and "1,200,000円" in text
+
+
+def result_args(values: dict[str, object]) -> list[str]:
+    inputs = values["inputs"]
+    assert isinstance(inputs, dict)
+    return [
+        "--service-start",
+        str(inputs["service_start"]),
+        "--monthly-fee",
+        str(inputs["monthly_fee"]),
+        "--termination-month",
+        str(inputs["termination_month"]),
+        "--incident-date",
+        str(inputs["incident_date"]),
+    ]

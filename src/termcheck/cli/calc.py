@@ -16,16 +16,20 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from termcheck.cli import _console
 from termcheck.cli._common import app, fail, load_model, parse_yen, reading_overrides
 from termcheck.cli._help import model_help
 from termcheck.errors import InputError
 from termcheck.limits import whole_number
 from termcheck.model.spec import Spec
 from termcheck.model.vocabulary import Entry
+from termcheck.render.words import kind_label
 from termcheck.report.present import for_json
 from termcheck.report.story import written
 from termcheck.semantics import calendar as cal
 from termcheck.semantics.case import Outcome, evaluate
+from termcheck.semantics.explain import OtherReading, findings_shown, other_readings
+from termcheck.verify.properties import Property
 
 
 def flag_of(fact: str) -> str:
@@ -75,12 +79,35 @@ def calc(
     except InputError as exc:
         flag = f"--{flag_of(exc.field)}" if exc.field else "input"
         fail(f"{flag}: {exc.detail}")
+    others = other_readings(spec, facts, outcome)
+    shown = findings_shown(spec, facts, outcome, _properties(spec))
     if as_json:
-        typer.echo(
-            json.dumps(calc_json(spec, outcome), ensure_ascii=False, indent=2, sort_keys=True)
-        )
+        values = calc_json(spec, outcome)
+        values["other_readings"] = {
+            name: {f"{o.quantity}={o.reading}": for_json(o.value) for o in found}
+            for name, found in others.items()
+        }
+        values["findings"] = [
+            {"id": p.id, "category": p.category, "title_ja": p.title_ja, "title_en": p.title_en}
+            for p in shown
+        ]
+        typer.echo(json.dumps(values, ensure_ascii=False, indent=2, sort_keys=True))
     else:
-        print_calc(spec, outcome)
+        print_calc(spec, outcome, others, shown)
+
+
+def _properties(spec: Spec) -> list[Property]:
+    """The model's properties, for the findings a case shows; a folder that does not
+    load costs calc that part only, with a word on stderr."""
+    from termcheck.checks import REGISTRY  # the checks register on import
+    from termcheck.paths import default_properties_dir
+    from termcheck.verify.properties import load_properties
+
+    try:
+        return load_properties(default_properties_dir(spec.directory), spec, REGISTRY)
+    except InputError as exc:
+        typer.echo(f"termcheck: findings not looked up: {exc}", err=True)
+        return []
 
 
 def print_facts(spec: Spec) -> None:
@@ -156,8 +183,13 @@ def calc_json(spec: Spec, outcome: Outcome) -> dict[str, object]:
     return values
 
 
-def print_calc(spec: Spec, outcome: Outcome) -> None:
-    console = Console(highlight=False)
+def print_calc(
+    spec: Spec,
+    outcome: Outcome,
+    others: dict[str, list[OtherReading]] | None = None,
+    shown: list[Property] | None = None,
+) -> None:
+    console = _console.console()  # the terminal's width, COLUMNS, or 160 off one
     v = spec.vocabulary
     given = ", ".join(f"{e.ja} {_shown(spec, e, outcome)}" for e in v.facts if outcome.has(e.id))
     chosen = ", ".join(f"{name} {option}" for name, option in sorted(outcome.readings.items()))
@@ -165,18 +197,36 @@ def print_calc(spec: Spec, outcome: Outcome) -> None:
     console.print(escape(f"{terms.title}（{terms.version}版）: {given}"))
     if chosen:
         console.print(escape(f"読み方 / readings: {chosen}"))
+    others = others or {}
     table = Table(show_edge=False)
-    for column in ("項目 / figure", "値 / value", "条項 / article"):
+    columns = ["項目 / figure", "値 / value", "条項 / article"]
+    if others:
+        columns.append("他の読み方では / under another reading")
+    for column in columns:
         table.add_column(column)
     for entry in v.derived:
         if not outcome.has(entry.id) or entry.type.is_set:
             continue
-        table.add_row(
+        row = [
             escape(f"{entry.ja} / {entry.en}"),
             escape(_shown(spec, entry, outcome)),
             escape(spec.heading(entry.article)),
-        )
+        ]
+        if others:
+            row.append(escape("; ".join(_other(spec, entry, o) for o in others.get(entry.id, []))))
+        table.add_row(*row)
     console.print(table)
+    for prop in shown or []:
+        # The case is one of the accepted findings: the terms do not guarantee here what
+        # the property expects.
+        kind = kind_label(prop.category or "observation", "ja")
+        told = f"指摘 / finding {prop.id}（{kind}）: 「{prop.title_ja}」"
+        console.print(escape(told + "はこの事例で成り立たない"))
+
+
+def _other(spec: Spec, entry: Entry, other: OtherReading) -> str:
+    shown = written(spec, entry.id, Outcome({}, {}, {entry.id: other.value}), "ja")
+    return f"{other.quantity}={other.reading}: {shown}"
 
 
 def _shown(spec: Spec, entry: Entry, outcome: Outcome) -> str:
