@@ -120,13 +120,19 @@ def _config(root: Path | None = None) -> dict[str, str]:
         return {}
     # A termcheck.toml that cannot be read is reported (file, line, column), not taken for
     # none: the defaults it would silently fall back to are not what its author meant.
-    data = load_toml(path).data
-    section = data.get("termcheck", {})
-    return (
+    source = load_toml(path)
+    section = source.data.get("termcheck", {})
+    values = (
         {k: v for k, v in section.items() if isinstance(v, str)}
         if isinstance(section, dict)
         else {}
     )
+    for key, value in values.items():
+        try:
+            (path.parent / value).exists()
+        except OSError as exc:  # a name the system refuses (too long, say): at its line
+            raise source.error(("termcheck", key), f"{exc.strerror}: name a folder") from None
+    return values
 
 
 def default_model_dir() -> Path:
