@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import z3
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from termcheck.checks import precedence
 from termcheck.checks._registry import REGISTRY
@@ -35,6 +35,7 @@ from termcheck.checks.structural import Run, Undecided, evidence
 from termcheck.errors import InputError
 from termcheck.language.parse import parse
 from termcheck.language.typecheck import check
+from termcheck.model.schema import a_day
 from termcheck.model.spec import Spec
 from termcheck.model.tomlfile import TomlFile, load_toml, value_origin
 from termcheck.paths import project_root
@@ -56,6 +57,8 @@ class QuoteInfo(_Strict):
     ja: str = Field(min_length=1)
     en: str = Field(min_length=1)
     date: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+
+    _date_is_a_day = field_validator("date")(a_day)
 
 
 class QuoteQuantity(_Strict):

@@ -33,6 +33,25 @@ def positioned(at: tuple[str | int, ...], message: str) -> PydanticCustomError:
     return PydanticCustomError("termcheck_rule", message, {"at": at})
 
 
+def a_day(text: str | None) -> str | None:
+    """`text` if it is a day of the calendar's horizon written YYYY-MM-DD: a pattern alone
+    let "0000-01-01" and "2026-02-30" through, to fail later as no date at all."""
+    if text is None:
+        return None
+    from termcheck.semantics import calendar as cal  # the calendar's own reading and range
+
+    try:
+        day = cal.parse_date(text)
+    except ValueError as exc:
+        raise PydanticCustomError("termcheck_rule", str(exc)) from None
+    if not cal.in_horizon(day):
+        raise PydanticCustomError(
+            "termcheck_rule",
+            f"{text!r} is outside {cal.HORIZON_FIRST_YEAR}-01-01..{cal.HORIZON_LAST_YEAR}-12-31",
+        )
+    return text
+
+
 class TermsInfo(_Strict):
     id: str = Field(min_length=1)
     title: str = Field(min_length=1)
@@ -40,6 +59,8 @@ class TermsInfo(_Strict):
     issuer: str = ""
     text: str = "terms.ja.md"
     sample: bool = False  # written for the purpose (a tutorial's agreement), not a real one
+
+    _version_is_a_day = field_validator("version")(a_day)
 
 
 class Calendar(_Strict):
@@ -165,6 +186,8 @@ class Witness(_Strict):
     window_years: int = Field(default=3, ge=0, le=100)
     prefer: list[str] = Field(default_factory=list)  # formulas kept while possible
     alike: list[str] = Field(default_factory=list)  # facts two customers share if they can
+
+    _anchor_is_a_day = field_validator("anchor")(a_day)
 
 
 CHARGE_FIELDS = frozenset({"count", "months", "amount", "s"})
