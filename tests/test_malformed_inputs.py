@@ -819,6 +819,21 @@ REGRESSIONS: dict[str, tuple[str, bytes, str]] = {
         MODEL_TEXT.replace('text = "terms.ja.md"', f'text = "{"x" * 300}"').encode(),
         "calc",
     ),
+    # A version, anchor or quote date of the right shape but no day of the horizon loaded,
+    # then crashed conform (ValueError: year 10002 is out of range).
+    **{
+        f"version-{day}": (
+            "model.toml",
+            MODEL_TEXT.replace('version = "2025-12-25"', f'version = "{day}"', 1).encode(),
+            "conform",
+        )
+        for day in ("0000-01-01", "9999-12-31", "2026-02-30")
+    },
+    "quote-date-9999": (
+        "quote",
+        re.sub(r'(?m)^date = ".*"$', 'date = "9999-12-31"', QUOTE_TEXT, count=1).encode(),
+        "audit",
+    ),
     "toml-huge": ("model.toml", (MODEL_TEXT + "#" * 500_000).encode(), "calc"),
     "formula-deep": ("model.toml", _with_formula(DEEP_EXPRESSION), "calc"),
     "formula-long-sum": ("model.toml", _with_formula(" + ".join(["monthly_fee"] * 5000)), "calc"),
