@@ -198,7 +198,14 @@ RUNNER = CliRunner()
 FILE_POSITION = re.compile(r"\.(toml|md|csv|parquet|py)(:\d+:\d+)(?=:|\s|$)")
 # A flag (--monthly-fee), an argument (MODEL_DIR) or a value the user typed ('x').
 NAMED = re.compile(r"--[a-z][\w-]*|\b[A-Z][A-Z_]{2,}\b|'[^']*'")
-WHOLE_FILE = ("no such file", "is a folder", "larger than", "not found", "cannot read")
+WHOLE_FILE = (
+    "no such file",
+    "is a folder",
+    "larger than",
+    "not found",
+    "cannot read",
+    "empty file",
+)
 
 
 def run(args: list[str], kind: str, about: str | None = None) -> Result:

@@ -171,8 +171,14 @@ class CsvRecords:
             raise InputError(
                 f"the header cannot be read as CSV ({exc})", Position(self.path, 1, 1), "header"
             ) from None
-        if not rows or not any(cell.strip() for cell in rows[0]):
+        if not raw.strip():
             raise InputError("empty file: no header row naming the columns", self.position)
+        if not rows or not any(cell.strip() for cell in rows[0]):
+            raise InputError(
+                "no header row naming the columns: the first line is empty",
+                Position(self.path, 1, 1),
+                "header",
+            )
         header = [cell.strip() for cell in rows[0]]
         for index, name in enumerate(header):
             if name and name in header[:index]:
