@@ -937,6 +937,17 @@ def test_regression_terms_cut_after_an_item_number(workspace: Workspace) -> None
     assert result.exit_code in (0, 2), result.stderr
 
 
+def test_regression_records_first_line_blank(workspace: Workspace) -> None:
+    # A blank first line was reported as "empty file", naming no line.
+    (workspace.records / "records.csv").write_text("\n" + RECORDS_TEXT, encoding="utf-8")
+    try:
+        result = run(model_commands(workspace, [])["audit"], "regression records")
+    finally:
+        workspace.restore("records")
+    assert result.exit_code == 2
+    assert "records.csv:1:1: header: no header row" in result.stderr, result.stderr
+
+
 def test_regression_csv_header_field_too_large(workspace: Workspace) -> None:
     # The csv module refuses a field over 131,072 characters: it was a traceback.
     records = workspace.records / "records.csv"
