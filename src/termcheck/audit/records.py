@@ -171,7 +171,7 @@ class CsvRecords:
             raise InputError(
                 f"the header cannot be read as CSV ({exc})", Position(self.path, 1, 1), "header"
             ) from None
-        if not raw.strip():
+        if not raw.strip() and not self._pending.strip():
             raise InputError("empty file: no header row naming the columns", self.position)
         if not rows or not any(cell.strip() for cell in rows[0]):
             raise InputError(
