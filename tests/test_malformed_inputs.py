@@ -546,7 +546,7 @@ def model_commands(space: Workspace, flags: list[str]) -> dict[str, list[str]]:
             "conform",
             model,
             "--impl",
-            f"{IMPLEMENTATION}:charges",
+            _implementations(space)[0],
             "--budget",
             "0",
             *cheap,
@@ -703,7 +703,7 @@ COUNTS += ["4294967296", "9223372036854775808", "9" * 40, "9" * 5000, "1.5", " 1
 WORDS = ["", " ", "x", "json", "text", "markdown", "html", "junit", "sarif", "csv", "ja", "en"]
 WORDS += ["customer", "immediate", "end-of-month", "notice_deadline=end-of-month", "=", "a=b"]
 WORDS += ["fuzz.penalty-nonnegative", "quantities", "witness", "-", "--", "ü", "第9条", "\x00"]
-WORDS += ["tcp://", "tcp://127.0.0.1:1", "x:y", "no.such.module:f", "/nonexistent.py:f"]
+WORDS += ["tcp://", "tcp://127.0.0.1:1", "x:y", "no.such.module:f", "nonexistent.py:f"]
 
 
 def _fact_flags() -> list[str]:
@@ -727,20 +727,28 @@ def _paths(space: Workspace) -> list[str]:
         str(space.root / "out"),
         str(space.root / "out" / "report.json"),
         str(space.root / "no-such" / "report.json"),
-        f"{IMPLEMENTATION}:charges",
         "",
     ]
 
 
+def _implementations(space: Workspace) -> list[str]:
+    # A copy in the workspace: a value drawn for another flag (init's DIR, --out) must
+    # never name a path in the checkout.
+    copied = space.model / "implementation" / IMPLEMENTATION.name
+    return [f"{copied}:charges", f"{copied}:nosuch", "x:y", "no.such.module:f", "echo", "true"]
+
+
 def _values(name: str, space: Workspace) -> st.SearchStrategy[str]:
     everything = DATES + MONTHS + COUNTS + WORDS + _paths(space)
+    if "impl" in name:
+        return st.sampled_from(_implementations(space))
     if re.search(r"start|arrival|date", name):
         likely = DATES
     elif "month" in name:
         likely = MONTHS
     elif re.search(r"fee|rlimit|budget|timeout|jobs|count", name):
         likely = COUNTS
-    elif re.search(r"model|propert|path|dir|map|out|records|impl|terms", name):
+    elif re.search(r"model|propert|path|dir|map|out|records|terms", name):
         likely = _paths(space)
     else:
         likely = WORDS
