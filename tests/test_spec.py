@@ -67,14 +67,15 @@ def test_shipped_model_loads(spec: Spec) -> None:
         for used in v.entries[name].uses:
             if v.entries[used].kind != "fact":
                 assert order.index(used) < order.index(name), (used, name)
-    # What depends on what: the penalty on four facts and the notice reading not at all.
+    # What depends on what: the penalty on four facts and on the reading of
+    # 「最低利用期間内に」, not on the notice reading.
     assert v.entries["penalty"].facts == {
         "service_start",
         "monthly_fee",
         "termination_month",
         "ground",
     }
-    assert v.entries["penalty"].depends_on_readings == frozenset()
+    assert v.entries["penalty"].depends_on_readings == {"penalty_applies"}
     assert v.entries["notice_timely"].depends_on_readings == {"notice_deadline"}
     assert v.entries["remaining_months"].bounds is not None
     assert (
