@@ -469,14 +469,26 @@ def _replay(
 # --- Evidence: a numbered trace of dated events -------------------------------------------------
 
 
+def _record_labels(m: Machine, record: str, default: tuple[str, str]) -> tuple[str, str]:
+    """The model's own name (ja, en) for a contract record, from the fact `[lifecycle.facts]`
+    binds to it: the engine knows the record, the terms name it."""
+    for fact, bound in m.lifecycle.facts.items():
+        entry = m.spec.vocabulary.entries.get(fact)
+        if bound.strip() == record and entry is not None:
+            return entry.ja, entry.en
+    return default
+
+
 def _step_lines(m: Machine, trace: _Trace) -> Iterator[tuple[date, str, str]]:
     first = trace.contracts[0]
     initial = m.states[first.state]
+    planned = ("予定日", "planned start")
+    planned_ja, planned_en = _record_labels(m, "contract.planned_start", planned)
     yield (
         first.applied_on,
-        f"申込み（{heading(m, initial.article)}）→ {initial.ja}、利用開始予定日 "
+        f"申込み（{heading(m, initial.article)}）→ {initial.ja}、{planned_ja} "
         f"{day_text(first.planned_start, 'ja')}",
-        f"application ({heading(m, initial.article)}) → {initial.en}, planned start "
+        f"application ({heading(m, initial.article)}) → {initial.en}, {planned_en} "
         f"{first.planned_start}",
     )
     for event, after in zip(trace.events, trace.contracts[1:], strict=True):

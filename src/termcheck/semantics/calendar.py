@@ -110,7 +110,7 @@ def add_months(day: date, months: int, on_missing: MonthEnd) -> date:
 
 
 def first_of_next_month(day: date) -> date:
-    """The 1st of the month after `day` (提供開始日の翌月1日, as terms often count)."""
+    """The 1st of the month after `day` (翌月1日, as terms often count)."""
     return month_of(day).shift(1).first_day
 
 
