@@ -69,8 +69,10 @@ def outcomes(failing: Path) -> dict[str, dict[str, Any]]:
     return {entry["id"]: entry for entry in json.loads(result.stdout)["properties"]}
 
 
-def verify_text(failing: Path, *flags: str, columns: int | None = None) -> Any:
-    args = ["verify", str(failing), *flags]  # its own properties/: a snapshot
+def verify_text(failing: Path, *flags: str, columns: int | None = None, lang: str = "en") -> Any:
+    # Its own properties/: a snapshot. In English unless asked: the layout is the same in
+    # both languages, and the English words are the ones these tests find lines by.
+    args = ["verify", str(failing), "--lang", lang, *flags]
     return invoke(*args, columns=columns)
 
 
@@ -122,6 +124,23 @@ def test_unmet_lead_the_table_and_close_the_output(
     assert f" {len(unmet)} unmet," in lines[-1]
 
 
+def test_the_japanese_text_closes_with_the_unmet_in_japanese(
+    failing: Path, outcomes: dict[str, dict[str, Any]]
+) -> None:
+    result = verify_text(failing, "--no-timings", lang="ja")
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    unmet = unmet_ids(outcomes)
+    header = lines[next(i for i, line in enumerate(lines) if TABLE_RULE in line) - 1]
+    assert header.split() == ["性質", "┃", "根拠条項", "┃", "結果", "┃", "期待", "┃", "判定"]
+    closing = lines[lines.index("期待に反する性質:") + 1 : -1]
+    assert [line.split(":", 1)[0].strip() for line in closing] == unmet
+    assert all(": 規則と不一致: " in line for line in closing)
+    assert lines[-1].startswith(f"性質{len(outcomes)}件: ")
+    assert f"、期待に反する{len(unmet)}、" in lines[-1]
+    assert "既知の指摘（" in result.stdout and "accepted findings" not in result.stdout
+
+
 def test_accepted_findings_are_one_line_each_unless_verbose(
     failing: Path, outcomes: dict[str, dict[str, Any]]
 ) -> None:
@@ -142,7 +161,7 @@ def test_accepted_findings_are_one_line_each_unless_verbose(
 
 def test_reading_dependent_verdicts_are_one_line_each_with_the_other_readings() -> None:
     sample = ROOT / "model" / "samples" / "sample-storage"
-    result = invoke("verify", str(sample), "--all-readings", "--no-timings")
+    result = invoke("verify", str(sample), "--all-readings", "--no-timings", "--lang", "en")
     assert result.exit_code == 0, result.output
     marked = [
         line.split()[0] for line in result.stdout.splitlines() if "(reading-dependent)" in line
@@ -166,12 +185,25 @@ def test_quiet_prints_only_the_unmet_and_the_summary(
     assert result.stderr == ""
 
 
-def test_quiet_on_a_passing_run_is_the_summary_alone() -> None:
-    result = invoke("verify", "--quiet", "--only", "penalty.nonnegative")
+@pytest.mark.parametrize(
+    ("lang", "line"),
+    [
+        (
+            "en",
+            "1 properties: 1 proved, 0 known findings, 0 unmet, 0 inconclusive, 0 vacuous, "
+            "0 divergent",
+        ),
+        (
+            "ja",
+            "性質1件: 証明済み1、既知の指摘0、期待に反する0、判定不能0、前提が成り立たない0、"
+            "モデルと規則の不一致0",
+        ),
+    ],
+)
+def test_quiet_on_a_passing_run_is_the_summary_alone(lang: str, line: str) -> None:
+    result = invoke("verify", "--quiet", "--only", "penalty.nonnegative", "--lang", lang)
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines() == [
-        "1 properties: 1 proved, 0 known findings, 0 unmet, 0 inconclusive, 0 vacuous, 0 divergent"
-    ]
+    assert result.stdout.splitlines() == [line]
 
 
 def test_quiet_and_verbose_together_are_refused() -> None:
@@ -213,11 +245,11 @@ def assert_fits(output: str, columns: int, ids: list[str]) -> None:
         assert item in output, f"{item} split or cut"
 
 
-@pytest.mark.parametrize("columns", [72, 100, 250])
+@pytest.mark.parametrize(("columns", "lang"), [(72, "en"), (100, "en"), (250, "en"), (72, "ja")])
 def test_verify_follows_columns_and_keeps_ids_whole(
-    failing: Path, outcomes: dict[str, dict[str, Any]], columns: int
+    failing: Path, outcomes: dict[str, dict[str, Any]], columns: int, lang: str
 ) -> None:
-    result = verify_text(failing, columns=columns)
+    result = verify_text(failing, columns=columns, lang=lang)
     assert result.exit_code == 1
     assert_fits(result.stdout, columns, list(outcomes))
     lines = result.stdout.splitlines()

@@ -45,7 +45,7 @@ def test_several_formats_go_into_a_folder_with_standard_names(tmp_path: Path) ->
     )
     assert code == 0
     assert set(files_in(tmp_path)) == NAMES
-    assert "2 properties: 1 proved, 1 known findings" in out
+    assert "性質2件: 証明済み1、既知の指摘1" in out  # in the first --lang
     doc = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
     assert [e["seconds"] for e in doc["properties"]] == [None, None]  # timings off for files
 

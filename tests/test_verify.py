@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -371,7 +372,9 @@ def test_the_text_output_closes_with_the_unmet_properties(tmp_path: Path) -> Non
     )
     assert result.exit_code == 1
     tail = result.output.rstrip().splitlines()
-    closing = tail[tail.index("unmet:") + 1 : -1]
+    # Japanese by default, as the reports are.
+    closing = tail[tail.index("期待に反する性質:") + 1 : -1]
     assert closing and all(line.startswith("  ") and ": " in line for line in closing)
-    assert "unmet" in tail[-1]
-    assert len(closing) == int(tail[-1].split(" unmet")[0].rsplit(" ", 1)[1])
+    count = re.search(r"、期待に反する(\d+)、", tail[-1])
+    assert count is not None, tail[-1]
+    assert len(closing) == int(count.group(1))

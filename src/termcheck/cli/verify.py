@@ -34,6 +34,15 @@ from termcheck.limits import rlimit_problem
 from termcheck.model.spec import Spec
 from termcheck.paths import display
 from termcheck.render import Report, plan, render, write_reports
+from termcheck.render.words import (
+    accepted_heading,
+    reading_dependent_heading,
+    summary_line,
+    terminal_expect,
+    terminal_status,
+    terminal_word,
+    under_readings,
+)
 from termcheck.report.document import document, summary
 from termcheck.report.present import Lang
 from termcheck.report.story import story
@@ -183,12 +192,13 @@ def _write_reports(
     except InputError as exc:
         fail(str(exc))
     console = _console.console()
+    lang = reports[0].lang
     if detail != "quiet":
         for path in written:
-            console.print(escape(f"wrote {display(path)}"), soft_wrap=True)
+            console.print(escape(terminal_word("wrote", lang) + display(path)), soft_wrap=True)
     unmet = [r for r in results if not r.met]
-    _print_unmet(console, unmet, reports[0].lang, gap=detail != "quiet")
-    console.print(escape(_summary_line(results)))
+    _print_unmet(console, unmet, lang, gap=detail != "quiet")
+    console.print(escape(summary_line(summary(results), lang)))
 
 
 def _select(loaded: list[Property], only: list[str]) -> list[Property]:
@@ -236,7 +246,7 @@ def print_verify(
     unmet = [r for r in results if not r.met]
     met = [r for r in results if r.met]
     if detail != "quiet":
-        _print_table(console, spec, [*unmet, *met], timings=timings)
+        _print_table(console, spec, [*unmet, *met], timings=timings, lang=lang)
         for result in unmet:
             _print_result_detail(console, spec, result, lang)
         if detail == "verbose":
@@ -244,46 +254,54 @@ def print_verify(
                 _print_result_detail(console, spec, result, lang)
         else:
             _print_accepted(console, [r for r in met if r.prop.expect == "finding"], lang)
-            _print_reading_dependent(console, [r for r in met if r.reading_dependent])
+            _print_reading_dependent(console, [r for r in met if r.reading_dependent], lang)
     _print_unmet(console, unmet, lang, told=detail != "quiet", gap=detail != "quiet")
     if not unmet and detail != "quiet":
         console.print()
-    console.print(escape(_summary_line(results)))
+    console.print(escape(summary_line(summary(results), lang)))
 
 
-def _print_table(console: Console, spec: Spec, results: list[Result], *, timings: bool) -> None:
+def _print_table(
+    console: Console, spec: Spec, results: list[Result], *, timings: bool, lang: Lang
+) -> None:
     """One row per property, or, when the terminal is too narrow for the table to show
     every id whole, one line per property."""
     table = Table(show_edge=False)
-    table.add_column("property", no_wrap=True)
-    table.add_column("articles", overflow="fold", min_width=12)
-    for column in ("status", "expected", "met"):
-        table.add_column(column, no_wrap=True)
+    table.add_column(terminal_word("col_property", lang), no_wrap=True)
+    table.add_column(terminal_word("col_articles", lang), overflow="fold", min_width=12)
+    for column in ("col_status", "col_expected", "col_met"):
+        table.add_column(terminal_word(column, lang), no_wrap=True)
     if timings:
-        table.add_column("time", justify="right", no_wrap=True)
+        table.add_column(terminal_word("col_time", lang), justify="right", no_wrap=True)
     lines: list[tuple[list[str], list[str]]] = []
     for result in results:
         prop = result.prop
-        status = result.status.value
+        status = terminal_status(result.status.value, lang)
         if result.reading_dependent:
-            status += " (reading-dependent)"
+            status += terminal_word("reading_dependent", lang)
         headings = [spec.heading(a) for a in prop.articles]
         articles = "、".join(headings)
         seconds = f"{result.seconds * 1000:.0f} ms"
+        expect = terminal_expect(prop.expect, lang)
         row = [
             escape(prop.id),
             escape(articles),
-            f"[{STATUS_STYLE[result.status]}]{status}[/]",
-            escape(prop.expect),
-            "yes" if result.met else "[bold red]NO[/]",
+            f"[{STATUS_STYLE[result.status]}]{escape(status)}[/]",
+            escape(expect),
+            terminal_word("met_yes", lang)
+            if result.met
+            else f"[bold red]{terminal_word('met_no', lang)}[/]",
         ]
         if timings:
             row.append(seconds)
         table.add_row(*row)
-        pieces = [
-            prop.id,
-            f"{status}, expected {prop.expect}, " + ("met" if result.met else "NOT MET"),
-        ]
+        verdict = terminal_word("line_met" if result.met else "line_unmet", lang)
+        line = (
+            f"{status}、期待: {expect}、{verdict}"
+            if lang == "ja"
+            else f"{status}, expected {expect}, {verdict}"
+        )
+        pieces = [prop.id, line]
         lines.append(([*pieces, *([seconds] if timings else [])], headings))
     if _console.shows_whole(table, console, [r.prop.id for r in results]):
         console.print(table)
@@ -304,26 +322,22 @@ def _print_accepted(console: Console, findings: list[Result], lang: Lang) -> Non
     if not findings:
         return
     console.print()
-    console.print(
-        f"accepted findings ({len(findings)}; expected refutations, each replayed; "
-        "--verbose tells their counterexamples):"
-    )
+    console.print(escape(accepted_heading(len(findings), lang)))
     for result in findings:
         title = result.prop.title_ja if lang == "ja" else result.prop.title_en
         _one_line(console, f"  {result.prop.id}", f": {title}")
 
 
-def _print_reading_dependent(console: Console, results: list[Result]) -> None:
+def _print_reading_dependent(console: Console, results: list[Result], lang: Lang) -> None:
     """Met under the adopted readings, not under another: one line each, with the
     verdict under each other reading (--all-readings)."""
     if not results:
         return
     console.print()
-    console.print("reading-dependent (met under the adopted readings):")
+    console.print(escape(reading_dependent_heading(lang)))
     for result in results:
-        others = "; ".join(
-            f"under {', '.join(f'{k}={v}' for k, v in sorted(other.readings.items()))}: "
-            f"{other.status.value}"
+        others = ("；" if lang == "ja" else "; ").join(
+            under_readings(other.readings, other.status.value, lang)
             for other in result.other_readings
             if other.status is not result.status
         )
@@ -343,7 +357,7 @@ def _print_unmet(
         return
     if gap:
         console.print()
-    console.print("[bold red]unmet[/]:")
+    console.print(f"[bold red]{terminal_word('unmet', lang)}[/]:")
     for result in unmet:
         _one_line(console, f"  {result.prop.id}", f": {_why_unmet(result, told=told, lang=lang)}")
 
@@ -359,23 +373,14 @@ def _one_line(console: Console, head: str, rest: str) -> None:
 
 def _why_unmet(result: Result, *, told: bool, lang: Lang) -> str:
     """One line: the status, and what was found (`told`: its story is above)."""
-    status = result.status.value
+    status = terminal_status(result.status.value, lang)
     if result.status is Status.PROVED:
-        return "proved, but a finding was expected (it no longer shows)"
+        return terminal_word("proved_unexpectedly", lang)
     if result.status is Status.VIOLATED and result.prop.expect == "holds":
-        return "violated (expected to hold)" + (": see its counterexample above" if told else "")
+        see = terminal_word("see_above", lang) if told else ""
+        return terminal_word("violated_unexpectedly", lang) + see
     detail = " ".join(result.detail_in(lang).split())
     return f"{status}: {detail}" if detail else status
-
-
-def _summary_line(results: list[Result]) -> str:
-    counts = summary(results)
-    return (
-        f"{counts['properties']} properties: {counts['proved']} proved, "
-        f"{counts['findings']} known findings, {counts['unmet']} unmet, "
-        f"{counts['inconclusive']} inconclusive, {counts['vacuous']} vacuous, "
-        f"{counts['divergent']} divergent"
-    )
 
 
 def _print_result_detail(console: Console, spec: Spec, result: Result, lang: Lang) -> None:
@@ -387,8 +392,8 @@ def _print_result_detail(console: Console, spec: Spec, result: Result, lang: Lan
     # markup, or a "[penalty]" in a reason would be taken for console markup. Lines
     # that wrap keep the block's indent, so the ids at the left stay easy to find.
     console.print()
-    console.print(f"[bold]{escape(prop.id)}[/]  {escape(prop.title_ja)}")
-    _indented(console, prop.title_en)
+    title = prop.title_ja if lang == "ja" else prop.title_en
+    console.print(f"[bold]{escape(prop.id)}[/]  {escape(title)}")
     if result.detail:
         style = "dim" if result.status is Status.PROVED else "red"
         _indented(console, result.detail_in(lang), style)
@@ -396,10 +401,9 @@ def _print_result_detail(console: Console, spec: Spec, result: Result, lang: Lan
         _indented(console, line)
     reason = (prop.reason_ja if lang == "ja" else None) or prop.reason
     if prop.expect == "finding" and reason:
-        _indented(console, "reason: " + " ".join(reason.split()))
+        _indented(console, terminal_word("reason", lang) + " ".join(reason.split()))
     for other in result.other_readings:
-        readings = ", ".join(f"{k}={v}" for k, v in sorted(other.readings.items()))
-        _indented(console, f"under {readings}: {other.status.value}")
+        _indented(console, under_readings(other.readings, other.status.value, lang))
 
 
 def _indented(console: Console, text: str, style: str = "") -> None:

@@ -210,3 +210,87 @@ def detail(entry: PropertyEntry, lang: Lang) -> str | None:
     text = entry.get("detail_ja") if lang == "ja" else None
     text = text or entry["detail"]
     return " ".join(str(text).split()) if text else None
+
+
+# The words of the terminal text of `termcheck verify`: short, for a table and one line
+# per property, where the reports above can afford whole sentences.
+_TERMINAL: dict[str, tuple[str, str]] = {
+    "col_property": ("性質", "property"),
+    "col_articles": ("根拠条項", "articles"),
+    "col_status": ("結果", "status"),
+    "col_expected": ("期待", "expected"),
+    "col_met": ("判定", "met"),
+    "col_time": ("時間", "time"),
+    "met_yes": ("可", "yes"),
+    "met_no": ("否", "NO"),
+    "line_met": ("期待どおり", "met"),
+    "line_unmet": ("期待に反する", "NOT MET"),
+    "reading_dependent": ("（読み方次第）", " (reading-dependent)"),
+    "unmet": ("期待に反する性質", "unmet"),
+    "proved_unexpectedly": (
+        "証明された。既知の指摘のはずが、もう反例が出ない",
+        "proved, but a finding was expected (it no longer shows)",
+    ),
+    "violated_unexpectedly": ("反例あり（常に成り立つはず）", "violated (expected to hold)"),
+    "see_above": ("。反例は上に示す", ": see its counterexample above"),
+    "reason": ("指摘の理由: ", "reason: "),
+    "wrote": ("書き出し: ", "wrote "),
+}
+_TERMINAL_STATUS: dict[str, tuple[str, str]] = {
+    "proved": ("証明済み", "proved"),
+    "violated": ("反例あり", "violated"),
+    "inconclusive": ("判定不能", "inconclusive"),
+    "vacuous": ("前提不成立", "vacuous"),
+    "divergent": ("規則と不一致", "divergent"),
+}
+_TERMINAL_EXPECT: dict[str, tuple[str, str]] = {
+    "holds": ("常に成立", "holds"),
+    "finding": ("既知の指摘", "finding"),
+}
+
+
+def terminal_word(key: str, lang: Lang) -> str:
+    return _pick(_TERMINAL[key], lang)
+
+
+def terminal_status(status: str, lang: Lang) -> str:
+    return _pick(_TERMINAL_STATUS[status], lang)
+
+
+def terminal_expect(expect: str, lang: Lang) -> str:
+    return _pick(_TERMINAL_EXPECT[expect], lang)
+
+
+def accepted_heading(count: int, lang: Lang) -> str:
+    if lang == "ja":
+        return (
+            f"既知の指摘（{count}件。期待どおりの反例で、いずれも規則で再現済み。"
+            "反例は --verbose で示す）:"
+        )
+    return (
+        f"accepted findings ({count}; expected refutations, each replayed; "
+        "--verbose tells their counterexamples):"
+    )
+
+
+def reading_dependent_heading(lang: Lang) -> str:
+    if lang == "ja":
+        return "読み方によって結果が変わる性質（採用した読み方では期待どおり）:"
+    return "reading-dependent (met under the adopted readings):"
+
+
+def under_readings(readings: dict[str, str], status: str, lang: Lang) -> str:
+    """The verdict under another reading: "under q=r: violated" / 「q=r の読み方では反例あり」."""
+    named = ", ".join(f"{k}={v}" for k, v in sorted(readings.items()))
+    if lang == "ja":
+        return f"{named} の読み方では{terminal_status(status, lang)}"
+    return f"under {named}: {terminal_status(status, lang)}"
+
+
+def summary_line(counts: dict[str, int], lang: Lang) -> str:
+    """The summary: 100 properties: 72 proved, … / 性質100件: 証明済み72、…"""
+    if lang == "ja":
+        rest = "、".join(f"{summary_label(k, lang)}{counts[k]}" for k in SUMMARY_KEYS[1:])
+        return f"性質{counts['properties']}件: {rest}"
+    rest = ", ".join(f"{counts[k]} {summary_label(k, lang)}" for k in SUMMARY_KEYS[1:])
+    return f"{counts['properties']} properties: {rest}"
