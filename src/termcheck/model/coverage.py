@@ -87,7 +87,7 @@ def _element(path: tuple[str, ...]) -> str:
 
 
 def parent_id(article_id: str) -> str | None:
-    """The provision that contains `article_id` ("6-3" for "6-3-5"), None for an article."""
+    """The provision that contains `article_id` ("N-M" for "N-M-K"), None for an article."""
     return article_id.rsplit("-", 1)[0] if "-" in article_id else None
 
 

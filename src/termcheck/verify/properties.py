@@ -3,12 +3,12 @@
 A property file holds `[[property]]` tables::
 
     [[property]]
-    id = "penalty.within-remaining-fees"
-    articles = ["9-2"]
-    title_ja = "違約金は残余期間の利用料金を超えない"
-    title_en = "The penalty never exceeds the remaining-term fees"
-    assume = "penalty_applies"
-    assert = "penalty <= remaining_term_fees"
+    id = "GROUP.NAME"
+    articles = ["N-M"]        # the provisions it reads, by the ids `termcheck articles` prints
+    title_ja = "…"
+    title_en = "…"
+    assume = "FORMULA"        # over the model's facts and quantities; "true" if left out
+    assert = "FORMULA"
     expect = "holds"          # or "finding", with a `category` and a `reason`
 
 A finding says what it is (`category`): a `defect` of the terms (money or rights they
