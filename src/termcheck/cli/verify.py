@@ -37,6 +37,7 @@ from termcheck.render import Report, plan, render, write_reports
 from termcheck.render.words import (
     accepted_heading,
     reading_dependent_heading,
+    status_line,
     summary_line,
     terminal_expect,
     terminal_status,
@@ -295,13 +296,7 @@ def _print_table(
         if timings:
             row.append(seconds)
         table.add_row(*row)
-        verdict = terminal_word("line_met" if result.met else "line_unmet", lang)
-        line = (
-            f"{status}、期待: {expect}、{verdict}"
-            if lang == "ja"
-            else f"{status}, expected {expect}, {verdict}"
-        )
-        pieces = [prop.id, line]
+        pieces = [prop.id, status_line(status, expect, met=result.met, lang=lang)]
         lines.append(([*pieces, *([seconds] if timings else [])], headings))
     if _console.shows_whole(table, console, [r.prop.id for r in results]):
         console.print(table)
@@ -336,7 +331,7 @@ def _print_reading_dependent(console: Console, results: list[Result], lang: Lang
     console.print()
     console.print(escape(reading_dependent_heading(lang)))
     for result in results:
-        others = ("；" if lang == "ja" else "; ").join(
+        others = terminal_word("separator", lang).join(
             under_readings(other.readings, other.status.value, lang)
             for other in result.other_readings
             if other.status is not result.status

@@ -235,6 +235,7 @@ _TERMINAL: dict[str, tuple[str, str]] = {
     "see_above": ("。反例は上に示す", ": see its counterexample above"),
     "reason": ("指摘の理由: ", "reason: "),
     "wrote": ("書き出し: ", "wrote "),
+    "separator": ("；", "; "),
 }
 _TERMINAL_STATUS: dict[str, tuple[str, str]] = {
     "proved": ("証明済み", "proved"),
@@ -259,6 +260,14 @@ def terminal_status(status: str, lang: Lang) -> str:
 
 def terminal_expect(expect: str, lang: Lang) -> str:
     return _pick(_TERMINAL_EXPECT[expect], lang)
+
+
+def status_line(status: str, expect: str, *, met: bool, lang: Lang) -> str:
+    """A property's verdict on one line, where the terminal is too narrow for the table."""
+    verdict = terminal_word("line_met" if met else "line_unmet", lang)
+    if lang == "ja":
+        return f"{status}、期待: {expect}、{verdict}"
+    return f"{status}, expected {expect}, {verdict}"
 
 
 def accepted_heading(count: int, lang: Lang) -> str:
