@@ -50,7 +50,7 @@ from termcheck.model.schema import LifecycleTransition
 from termcheck.model.spec import Spec
 from termcheck.semantics import calendar as cal
 from termcheck.semantics.calendar import HORIZON_FIRST_YEAR, Month
-from termcheck.smt import symcal
+from termcheck.smt import isolation, symcal
 from termcheck.smt.symcal import SDate, SMonth, Z3Bool, Z3Int
 from termcheck.verify.properties import Property
 from termcheck.verify.results import Evidence, Result, Status
@@ -94,7 +94,9 @@ class _Path:
         return cached[1]
 
 
-_STEPS: dict[tuple[int, str, int], tuple[object, tuple[Z3Bool, SymEvent, SymContract]]] = {}
+_STEPS: dict[tuple[int, str, int], tuple[object, tuple[Z3Bool, SymEvent, SymContract]]] = (
+    isolation.term_cache({})
+)
 
 
 def _from_application(z: Symbolic, solver: Any, name: str) -> _Path:

@@ -28,11 +28,11 @@ from termcheck.errors import ScenarioError
 from termcheck.model.spec import Spec
 from termcheck.semantics.calendar import Month
 from termcheck.semantics.case import Outcome, evaluate
-from termcheck.smt import solving
+from termcheck.smt import isolation, solving
 from termcheck.smt.encoding import facts_of
 from termcheck.verify.properties import Property
 from termcheck.verify.results import DEFAULT_RLIMIT
-from termcheck.verify.scenario import Encodings, problem, reading_choice
+from termcheck.verify.scenario import problem, reading_choice
 from termcheck.verify.witness import readable
 
 DEFAULT_BUDGET = 200
@@ -232,14 +232,15 @@ def witness_cases(
 ) -> Iterator[Case]:
     """For each property about cases: a readable case meeting its assumption, and one
     refuting it when there is one, each of its cases (a pair property gives two)."""
-    cache: Encodings = {}
     with solving.steady_collection():
         solving.seed_globally()
         for prop in properties:
             if prop.kind != "scenario":
                 continue
+            # A fresh Z3 context for each: its cases do not depend on what ran before.
+            isolation.fresh_context()
             chosen = reading_choice(spec, prop, readings)
-            found = problem(spec, prop, chosen, cache)
+            found = problem(spec, prop, chosen, {})
             s = solving.solver(rlimit)
             for sym in found.cases.values():
                 s.add(*sym.constraints(not prop.any_case))

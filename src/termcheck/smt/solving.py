@@ -17,6 +17,7 @@ from typing import Any
 
 import z3
 
+from termcheck.smt import isolation
 from termcheck.smt.symcal import SDate, SMonth
 
 SEED = 0
@@ -66,18 +67,18 @@ class TimedSolver(z3.Solver):  # type: ignore[misc]
             self.seconds += time.perf_counter() - started
 
 
-# Z3's "rlimit count" is one counter for the whole process. It is read from a solver that
+# Z3's "rlimit count" is one counter for a whole context. It is read from a solver that
 # never checks anything, whose statistics are those four keys only: reading a working
 # solver's statistics means walking dozens of keys, which cost more than many proofs.
-_PROBE: z3.Solver | None = None
+_PROBE: dict[str, z3.Solver] = isolation.term_cache({})
 
 
 def work_done() -> int:
-    """The solver work done in this process so far; a check's work is the difference."""
-    global _PROBE
-    if _PROBE is None:
-        _PROBE = z3.Solver()
-    stats = _PROBE.statistics()
+    """The solver work done in this context so far; a check's work is the difference."""
+    probe = _PROBE.get("probe")
+    if probe is None:
+        probe = _PROBE["probe"] = z3.Solver()
+    stats = probe.statistics()
     keys = stats.keys()  # z3's Statistics offers keys() but no `in`
     return int(stats.get_key_value("rlimit count")) if "rlimit count" in keys else 0
 

@@ -19,6 +19,7 @@ import z3
 
 from termcheck.semantics import calendar as cal
 from termcheck.semantics.calendar import Month
+from termcheck.smt import isolation
 
 Z3Int = Any  # z3.ArithRef; z3 ships no type information
 Z3Bool = Any  # z3.BoolRef
@@ -171,7 +172,7 @@ def is_leap_year(year: Z3Int) -> Z3Bool:
     return leap_rule(cal.HORIZON_FIRST_YEAR, cal.HORIZON_LAST_YEAR)(year)
 
 
-_DAYS_IN_MONTH: dict[tuple[int, int], tuple[Z3Int, Z3Int, Z3Int]] = {}
+_DAYS_IN_MONTH: dict[tuple[int, int], tuple[Z3Int, Z3Int, Z3Int]] = isolation.term_cache({})
 
 
 def days_in_month(year: Z3Int, month: Z3Int) -> Z3Int:

@@ -27,7 +27,7 @@ from termcheck.errors import ScenarioError
 from termcheck.language.evaluate import EvaluationError, eval_concrete
 from termcheck.model.spec import Spec
 from termcheck.semantics.case import Outcome, evaluate
-from termcheck.smt import solving
+from termcheck.smt import isolation, solving
 from termcheck.smt.compile import Compiler
 from termcheck.smt.encoding import SymbolicCase, constants, context, encode, facts_of, value_of
 from termcheck.verify import implementation
@@ -50,9 +50,12 @@ def check_all(
 def _check_each(
     spec: Spec, properties: list[Property], options: Options, registry: Registry
 ) -> Iterator[Result]:
-    encodings: Encodings = {}
     boundaries = _BoundaryReplay(spec, options)
     for prop in properties:
+        # Each property from a fresh Z3 context: its result depends on it alone, not on
+        # what the process checked before (termcheck.smt.isolation).
+        isolation.fresh_context()
+        encodings: Encodings = {}
         if prop.kind != "scenario":
             assert prop.check is not None  # the loader insists on it
             yield registry.runner(prop.kind, prop.check)(spec, prop, options.rlimit)
@@ -110,6 +113,8 @@ class _BoundaryReplay:
         if self.cases is None:
             from termcheck.conform.reach import boundary_cases  # it builds on this module
 
+            # In a context of their own: the same cases whichever proof needs them first.
+            isolation.fresh_context()
             self.cases = []
             found = boundary_cases(self.spec, self.options.rlimit, readable=False)
             for goal, facts in found.cases():
