@@ -50,7 +50,7 @@ from typing import Any
 BENCHMARKS = Path(__file__).resolve().parent
 ROOT = BENCHMARKS.parent
 DEFAULT_OUT = BENCHMARKS / "results" / "latest.json"
-SECTIONS = ("verify", "enumeration", "faults", "scaling")
+SECTIONS = ("verify", "diff", "enumeration", "faults", "scaling")
 
 
 def termcheck_command() -> list[str]:
@@ -406,7 +406,60 @@ def _verify_result(trees: list[Tree], runs: int) -> dict[str, Any]:
         result["ratio"] = _ratios(current, base)
         result["common_properties"] = _common(current, base)
     _print_verify(result, sides)
+    result["jobs"] = _jobs_figures(trees[0], runs, ["verify", "--no-timings"])
     return result
+
+
+# The worked example of docs/review.md: the shipped terms against their 2026 revision.
+DIFF_ARGS = ["diff", "model/usen-gate02-iij-id", "model/usen-gate02-iij-id-rev2026"]
+
+
+def bench_diff(runs: int) -> dict[str, Any]:
+    """`termcheck diff` of the worked example, in one process and in one per core."""
+    figures = _jobs_figures(current_tree(), runs, [*DIFF_ARGS, "--format", "json"])
+    return {"command": "termcheck " + " ".join(DIFF_ARGS), "runs": runs, **figures}
+
+
+def _jobs_figures(tree: Tree, runs: int, args: list[str]) -> dict[str, Any]:
+    """A command in one process against its default, one process per core (interleaved):
+    what dividing its work among a pool gains on this machine."""
+    one: list[Timed] = []
+    pooled: list[Timed] = []
+    pair = [(one, [*args, "--jobs", "1"]), (pooled, args)]
+    for round_number in range(runs):
+        for bucket, args in pair if round_number % 2 == 0 else pair[::-1]:
+            bucket.append(tree.run(args))
+    one_wall = statistics.median(r.wall for r in one)
+    pooled_wall = statistics.median(r.wall for r in pooled)
+    figures: dict[str, Any] = {
+        "cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
+        "jobs_1_median_seconds": one_wall,
+        "default_median_seconds": pooled_wall,
+        "jobs_1_median_cpu_seconds": statistics.median(r.cpu for r in one),
+        "default_median_cpu_seconds": statistics.median(r.cpu for r in pooled),
+        "same_output": len({r.done.stdout for r in [*one, *pooled]}) == 1,
+        "exit_codes": sorted({r.done.returncode for r in [*one, *pooled]}),
+        "wall_ratio_default_to_jobs_1": pooled_wall / one_wall,
+    }
+    table(
+        f"{args[0]} in one process and in one per core ({runs} runs each, interleaved)",
+        ["jobs", "median s", "median CPU s", "× one process"],
+        [
+            [
+                1,
+                figures["jobs_1_median_seconds"],
+                figures["jobs_1_median_cpu_seconds"],
+                1.0,
+            ],
+            [
+                f"{figures['cores']} (default)",
+                figures["default_median_seconds"],
+                figures["default_median_cpu_seconds"],
+                figures["wall_ratio_default_to_jobs_1"],
+            ],
+        ],
+    )
+    return figures
 
 
 def _ratios(current: dict[str, Any], base: dict[str, Any]) -> dict[str, float]:
@@ -1075,6 +1128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     runners: dict[str, Callable[[], dict[str, Any]]] = {
         "verify": lambda: bench_verify(3 if args.quick else 7, args.baseline),
+        "diff": lambda: bench_diff(1 if args.quick else 3),
         "enumeration": lambda: bench_enumeration([1] if args.quick else [1, 5, 10], args.jobs),
         "faults": lambda: bench_faults(30 if args.quick else 150, args.jobs),
         "scaling": lambda: bench_scaling(1 if args.quick else 3),

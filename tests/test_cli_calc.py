@@ -188,6 +188,20 @@ def test_calc_names_the_findings_and_the_readings_a_figure_depends_on() -> None:
     assert "liability_cap=annual-fee:" in text and "1,200,000円" in text
 
 
+def test_calc_on_a_late_notice_names_the_earliest_month_and_the_finding() -> None:
+    """A notice a day late: calc says so, shows the earliest month it is timely for under
+    each reading, and names the finding that the terms leave the consequence open."""
+    result = CliRunner().invoke(app, [*WORKED, "--notice-arrival", "2026-09-01", "--json"])
+    assert result.exit_code == 0, result.output
+    values = json.loads(result.output)
+    assert values["notice_timely"] is False
+    assert values["earliest_termination_month"] == "2026-11"
+    others = values["other_readings"]["earliest_termination_month"]
+    assert others == {"notice_deadline=clear-months": "2026-12"}
+    found = {f["id"]: f["category"] for f in values["findings"]}
+    assert found["notice.late-notice-ends-the-month-it-names"] == "undefined"
+
+
 def result_args(values: dict[str, object]) -> list[str]:
     inputs = values["inputs"]
     assert isinstance(inputs, dict)

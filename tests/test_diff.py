@@ -74,7 +74,7 @@ def worked(spec: Spec, revision: Spec) -> DiffResult:
         load_properties(ROOT / "properties", spec),
         load_properties(ROOT / "properties", revision),
     )
-    return diff(spec, revision, properties, parallel=True)
+    return diff(spec, revision, properties, jobs=2)
 
 
 def quantity(result: DiffResult, name: str) -> QuantityDiff:
@@ -168,6 +168,7 @@ def test_the_worked_example_differs_and_exits_1(worked: DiffResult) -> None:
         "total_charged",
         "notice_deadline",
         "notice_timely",
+        "earliest_termination_month",
     }
     assert all(v in (Verdict.AGREE, Verdict.DIFFER) for v in verdicts.values())
 
@@ -191,6 +192,9 @@ def test_the_notice_deadline_moves_up_to_31_days_earlier(worked: DiffResult) -> 
     earlier = change(worked, "notice_deadline", Direction.DOWN, None)
     assert earlier.size == 31
     assert quantity(worked, "notice_deadline").never == [Direction.UP]
+    # A month's more notice: the earliest month a notice can end moves one month later.
+    assert change(worked, "earliest_termination_month", Direction.UP, None).size == 1
+    assert quantity(worked, "earliest_termination_month").never == [Direction.DOWN]
     assert {e.path for e in quantity(worked, "notice_deadline").elements} >= {
         "quantities.notice_months.formula"
     }
@@ -452,3 +456,16 @@ def test_progress_shows_only_on_a_terminal_after_a_second(monkeypatch: pytest.Mo
         monkeypatch.setattr(type(quiet.console), "is_terminal", property(lambda _: False))
         quiet.step("first")
         assert quiet.progress is None
+
+
+def test_the_diff_is_the_same_for_every_number_of_jobs_and_whatever_ran_before(
+    spec: Spec,
+) -> None:
+    # Each quantity is compared from a fresh Z3 context: before, what one diff had
+    # compared changed the witnesses of the next (three runs, three reports).
+    capped = load_spec(ROOT / "model" / "revisions" / "penalty-cap-three-months")
+    alone = render(document(diff(spec, capped, None, jobs=1)), "json")
+    diff(spec, load_spec(ROOT / "model" / "revisions" / "flat-cancellation-fee"), None, jobs=1)
+    after_another = render(document(diff(spec, capped, None, jobs=1)), "json")
+    in_three = render(document(diff(spec, capped, None, jobs=3)), "json")
+    assert alone == after_another == in_three

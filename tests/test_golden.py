@@ -109,8 +109,48 @@ def test_worked_example_notice_one_day_late(spec: Spec) -> None:
         notice_arrival=date(2026, 9, 1),
     )
     assert out.notice_timely is False
-    # Lateness does not change the money: the terms attach no consequence to it.
+    # The terms attach no consequence to lateness: the model ends the named month, and the
+    # money is that of a timely notice (finding notice.late-notice-ends-the-month-it-names).
     assert out.penalty == 5 * FEE
+    # Arriving in September, the notice is in time for November (its deadline 2026-09-30)
+    # under the adopted reading; by the 1st, November's deadline is 2026-09-01, the day it
+    # arrives; two clear months put it in time for December only (deadline 2026-09-30).
+    assert out.earliest_termination_month == Month(2026, 11)
+    for reading, earliest in (
+        ("first-of-month", Month(2026, 11)),
+        ("clear-months", Month(2026, 12)),
+    ):
+        read = run(
+            spec,
+            {"notice_deadline": reading},
+            service_start=date(2026, 3, 15),
+            termination_month=Month(2026, 10),
+            notice_arrival=date(2026, 9, 1),
+        )
+        assert read.notice_timely is False and read.earliest_termination_month == earliest
+
+
+def test_late_notice_at_the_end_of_the_term_costs_a_month(spec: Spec) -> None:
+    # 第10条: named for 2027-03 (the minimum term's last month), arriving 2027-02-01: late by
+    # a day (deadline 2027-01-31); the earliest month it is timely for is 2027-04.
+    # Ending 2027-03: 12 fees, no remaining term (1,200,000円); ending 2027-04, as a reader
+    # who holds a late notice to its earliest month would: 13 fees (1,300,000円).
+    named = run(
+        spec,
+        service_start=date(2026, 3, 15),
+        termination_month=Month(2027, 3),
+        notice_arrival=date(2027, 2, 1),
+    )
+    assert named.notice_timely is False
+    assert named.earliest_termination_month == Month(2027, 4)
+    assert named.total_charged == 1_200_000
+    earliest = run(
+        spec,
+        service_start=date(2026, 3, 15),
+        termination_month=named.earliest_termination_month,
+        notice_arrival=date(2027, 2, 1),
+    )
+    assert earliest.notice_timely is True and earliest.total_charged == 1_300_000
 
 
 def test_no_notice_means_timeliness_unknown(spec: Spec) -> None:

@@ -254,6 +254,14 @@ def test_cli_lists_unexplained_survivors_and_exits_1(tmp_path: Path) -> None:
     assert document["exit_code"] == 1
 
 
+def test_the_verdicts_are_the_same_for_every_number_of_jobs(tmp_path: Path) -> None:
+    (tmp_path / "grounds.toml").write_text(GROUNDS_PROPERTY, encoding="utf-8")
+    args = ["mutate", "--properties", str(tmp_path), "--section", "quantities"]
+    runs = [CliRunner().invoke(app, [*args, "--format", "json", "--jobs", jobs]) for jobs in "13"]
+    assert runs[0].exit_code == runs[1].exit_code == 1
+    assert runs[0].stdout == runs[1].stdout
+
+
 def test_cli_refuses_an_unknown_format() -> None:
     result = CliRunner().invoke(app, ["mutate", "--format", "yaml"])
     assert result.exit_code == 2

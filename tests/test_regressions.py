@@ -125,6 +125,20 @@ FINDINGS: list[tuple[str, dict[str, Customer]]] = [
         "notice.company-named-earlier-month-charges-the-same",
         {"a": customer(), "b": customer(termination_month=Month(2026, 9))},
     ),
+    # 第10条: a notice arriving on 2026-09-01 for 2026-10 is a day late; the earliest month
+    # it is timely for is 2026-11. Named for 2027-03, the last month of the term, and
+    # arriving 2027-02-01, it ends 2027-03 (1,200,000円) or 2027-04 (1,300,000円).
+    (
+        "notice.late-notice-ends-the-month-it-names",
+        {"": customer(notice_arrival=date(2026, 9, 1))},
+    ),
+    (
+        "notice.late-notice-changes-the-total",
+        {
+            "a": customer(termination_month=Month(2027, 3), notice_arrival=date(2027, 2, 1)),
+            "b": customer(termination_month=Month(2027, 4), notice_arrival=date(2027, 2, 1)),
+        },
+    ),
     # 第9条第2項 「最低利用期間内に」: an ending in the service-start month, before the term.
     (
         "penalty.readings.before-the-term-ends-vs-within-the-term",

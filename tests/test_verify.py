@@ -356,6 +356,56 @@ def test_the_checker_is_deterministic(spec: Spec) -> None:
     assert first == again
 
 
+# Its witness once depended on what the process had checked before it: 2025-11 after the
+# whole suite, 2025-12 when checked alone.
+HISTORY_SENSITIVE = "penalty.readings.before-the-term-ends-vs-within-the-term"
+
+
+def test_a_result_does_not_depend_on_what_was_checked_before(spec: Spec) -> None:
+    """Each property from a fresh Z3 context: a selection in reverse order tells the same
+    witnesses as the properties in their own order, in one process."""
+    props = load_properties(SHIPPED_PROPERTIES, spec)
+    findings = [p for p in props if p.expect == "finding"]
+    chosen = [p for p in findings if p.id != HISTORY_SENSITIVE][:6]
+    chosen.append(next(p for p in findings if p.id == HISTORY_SENSITIVE))
+    chosen.append(next(p for p in props if p.kind == "lifecycle" and p.expect == "finding"))
+    forward = {r.prop.id: r for r in check_all(spec, chosen, Options())}
+    backward = {r.prop.id: r for r in check_all(spec, chosen[::-1], Options())}
+    alone = next(iter(check_all(spec, chosen[-2:-1], Options())))
+    for prop_id, result in forward.items():
+        other = backward[prop_id]
+        assert (result.status, result.counterexample, result.evidence) == (
+            other.status,
+            other.counterexample,
+            other.evidence,
+        ), prop_id
+    assert alone.counterexample == forward[HISTORY_SENSITIVE].counterexample
+
+
+VERIFY = [sys.executable, "-m", "termcheck", "verify"]
+
+
+def test_the_report_is_the_same_for_every_number_of_jobs(tmp_path: Path) -> None:
+    sample = SHIPPED_MODEL.parent / "samples" / "sample-storage"
+    reports = {}
+    for jobs in ("1", "3"):
+        done = subprocess.run(
+            [*VERIFY, str(sample), "--jobs", jobs, "--format", "json", "--no-timings"],
+            capture_output=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        reports[jobs] = done.stdout
+    assert reports["1"] == reports["3"]
+
+
+@pytest.mark.parametrize("jobs", ["0", "257", "-1"])
+def test_a_number_of_jobs_out_of_range_is_refused(jobs: str) -> None:
+    code, _, err = run("--jobs", jobs)
+    assert code == 2
+    assert "--jobs" in err
+
+
 def test_the_text_output_closes_with_the_unmet_properties(tmp_path: Path) -> None:
     """A failing run ends with every unmet id, one line each, before the summary."""
     folder = tmp_path / "model"

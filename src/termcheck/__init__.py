@@ -80,14 +80,15 @@ def load_properties(directory: Path, spec: Spec) -> list[Property]:
 
 
 def check_all(
-    spec: Spec, properties: list[Property], options: Options | None = None
+    spec: Spec, properties: list[Property], options: Options | None = None, jobs: int = 1
 ) -> Iterator[Result]:
-    """Prove or refute each property, one result at a time, as `termcheck verify` does."""
+    """Prove or refute each property, one result at a time, as `termcheck verify` does;
+    `jobs` > 1 checks that many at once in forked processes, with the same results."""
     from termcheck.checks import REGISTRY
     from termcheck.verify.results import Options as Defaults
     from termcheck.verify.scenario import check_all as check
 
-    return check(spec, properties, options or Defaults(), REGISTRY)
+    return check(spec, properties, options or Defaults(), REGISTRY, jobs=jobs)
 
 
 def evaluate(

@@ -76,6 +76,12 @@ def notice_deadline(termination_year: int, termination_month: int) -> date:
     return _last_day(_index(termination_year, termination_month) - NOTICE_MONTHS)
 
 
+def earliest_termination_month(arrival: date) -> int:
+    """第10条: a notice arriving in a month is in time for the month two months later (the
+    deadline of that month is the last day of the month of arrival); as a month index."""
+    return _index(arrival.year, arrival.month) + NOTICE_MONTHS
+
+
 def start_delay_deadline(planned_start: date) -> date:
     """第11条第4項: 利用開始予定日の属する月の翌月末."""
     return _last_day(_index(planned_start.year, planned_start.month) + 1)
@@ -126,6 +132,9 @@ def charges(facts: dict[str, Any]) -> dict[str, object]:
     }
     if facts.get("notice_arrival") is not None:
         figures["notice_timely"] = facts["notice_arrival"] <= deadline
+        # A month of the same kind as the termination month given (it has .year, .month).
+        earliest = _month(earliest_termination_month(facts["notice_arrival"]))
+        figures["earliest_termination_month"] = type(month)(*earliest)
     if facts.get("incident_date") is not None:
         figures["liability_cap"] = liability_cap(facts["incident_date"], first, end, fee)
     return figures

@@ -25,14 +25,9 @@ changes, and drift between each model and its own text (termcheck.drift).
 from __future__ import annotations
 
 import difflib
-import multiprocessing
-import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from enum import StrEnum
-from pathlib import Path
 from typing import Any
 
 import z3
@@ -44,12 +39,12 @@ from termcheck.model.coverage import REVIEW_TABLES, lineage
 from termcheck.model.drift import Drift, find_drift
 from termcheck.model.spec import Spec
 from termcheck.model.vocabulary import Entry
-from termcheck.paths import locate
 from termcheck.semantics import calendar
 from termcheck.semantics.case import Outcome, evaluate
-from termcheck.smt import solving, symcal
+from termcheck.smt import isolation, solving, symcal
 from termcheck.smt.compile import SymValue
 from termcheck.smt.encoding import SymbolicCase, components, constants, encode, equals, facts_of
+from termcheck.verify import pool
 from termcheck.verify.properties import Property
 from termcheck.verify.results import DEFAULT_RLIMIT, Options, Result, Status
 from termcheck.verify.scenario import check_all, mismatches
@@ -198,14 +193,14 @@ def diff(
     *,
     rlimit: int = DEFAULT_RLIMIT,
     progress: Progress | None = None,
-    parallel: bool = False,
+    jobs: int = 1,
 ) -> DiffResult:
     """Compare two versions; `properties` are those loaded against each version (the
-    same folder), or None to leave property verdicts out. With `parallel`, they are
-    checked in two worker processes, which Python can start only from a program whose
-    main module is guarded by `if __name__ == "__main__"` (the command line is)."""
+    same folder), or None to leave property verdicts out. With `jobs` > 1, the
+    quantities, then each version's properties, are checked in that many processes;
+    the result is the same for every `jobs`."""
     with solving.steady_collection():
-        return _diff(old, new, properties, rlimit, progress, parallel)
+        return _diff(old, new, properties, rlimit, progress, jobs)
 
 
 def _diff(
@@ -214,33 +209,28 @@ def _diff(
     properties: tuple[list[Property], list[Property]] | None,
     rlimit: int,
     progress: Progress | None,
-    parallel: bool,
+    jobs: int,
 ) -> DiffResult:
     tell = progress or (lambda _step: None)
     solving.seed_globally()
-    checks = (
-        _PropertyChecks(old, new, properties, rlimit, parallel=parallel)
-        if properties is not None
-        else None
-    )
-    try:
-        elements = element_changes(old, new)
-        pair = _Pair(old, new)
-        quantities = []
-        for name in pair.compared:
-            tell(name)
-            compared = _compare(pair, new.vocabulary.entries[name], rlimit)
-            if compared.verdict is not Verdict.AGREE:
-                compared.elements = _elements_read(old, new, elements, name)
-            quantities.append(compared)
-        verdicts: list[VerdictChange] = []
-        undecided: list[str] = []
-        if checks is not None:
-            tell("properties")
-            verdicts, undecided = verdict_changes(*checks.results())
-    finally:
-        if checks is not None:
-            checks.close()
+    elements = element_changes(old, new)
+    names = compared_quantities(old, new)
+    quantities = []
+    compare = _QuantityComparison(old, new, rlimit)
+    for name, compared in zip(names, pool.in_processes(compare, names, jobs), strict=True):
+        tell(name)
+        compared.quantity = new.vocabulary.entries[name]  # the caller's own, not a copy
+        if compared.verdict is not Verdict.AGREE:
+            compared.elements = _elements_read(old, new, elements, name)
+        quantities.append(compared)
+    verdicts: list[VerdictChange] = []
+    undecided: list[str] = []
+    if properties is not None:
+        tell("properties")
+        verdicts, undecided = verdict_changes(
+            check_version(old, properties[0], rlimit, jobs),
+            check_version(new, properties[1], rlimit, jobs),
+        )
     props_old, props_new = properties if properties is not None else ([], [])
     return DiffResult(
         old=old,
@@ -366,6 +356,21 @@ def _directions(entry: Entry, old: SymValue, new: SymValue) -> list[tuple[Direct
 
 
 # --- One quantity ------------------------------------------------------------------------------
+
+
+class _QuantityComparison:
+    """Compares one quantity at a time, each from a fresh Z3 context
+    (termcheck.smt.isolation): what Z3 settles within the rlimit then depends on that
+    quantity alone, not on the terms the ones before it left behind, nor on the process
+    that compares it (measured: without it, one diff's witnesses differed between three
+    runs). Encoding both versions again costs about 0.05 s a quantity."""
+
+    def __init__(self, old: Spec, new: Spec, rlimit: int) -> None:
+        self.old, self.new, self.rlimit = old, new, rlimit
+
+    def __call__(self, name: str) -> QuantityDiff:
+        isolation.fresh_context()
+        return _compare(_Pair(self.old, self.new), self.new.vocabulary.entries[name], self.rlimit)
 
 
 def _compare(pair: _Pair, entry: Entry, rlimit: int) -> QuantityDiff:
@@ -663,76 +668,13 @@ def wording_hunks(old_text: str, new_text: str, context: int = 12) -> list[list[
 # --- Property verdicts -----------------------------------------------------------------------
 
 
-def check_version(spec: Spec, properties: list[Property], rlimit: int) -> list[Result]:
+def check_version(
+    spec: Spec, properties: list[Property], rlimit: int, jobs: int = 1
+) -> list[Result]:
     """Every property of one version, as `termcheck verify` checks it."""
     from termcheck.checks import REGISTRY  # the checks register on import
 
-    return list(check_all(spec, properties, Options(rlimit=rlimit), REGISTRY))
-
-
-Job = tuple[str, tuple[str, ...], tuple[str, ...], int]
-
-
-def _job(spec: Spec, properties: list[Property], rlimit: int) -> Job:
-    """What a worker needs to check one version: where the model and the property files
-    are, which properties, and the limit. A worker rebuilds everything from the files."""
-    files = tuple(sorted({str(locate(p.path).resolve()) for p in properties}))
-    return str(spec.directory.resolve()), files, tuple(p.id for p in properties), rlimit
-
-
-def check_version_at(
-    model: str, files: tuple[str, ...], ids: tuple[str, ...], rlimit: int
-) -> list[Result]:
-    """:func:`check_version` in a worker process, from the files."""
-    from termcheck.checks import REGISTRY
-    from termcheck.model.spec import load_spec
-    from termcheck.verify.properties import load_property_file
-
-    spec = load_spec(Path(model))
-    loaded = [p for path in files for p in load_property_file(Path(path), spec, REGISTRY)]
-    wanted = set(ids)
-    return check_version(spec, [p for p in loaded if p.id in wanted], rlimit)
-
-
-class _PropertyChecks:
-    """Both versions' properties, checked in two worker processes while the main one
-    compares the quantities (about half the time of the worked example on two cores);
-    in this process, one after the other, unless asked for, where worker processes
-    cannot be started, or where they would share one core."""
-
-    def __init__(
-        self,
-        old: Spec,
-        new: Spec,
-        properties: tuple[list[Property], list[Property]],
-        rlimit: int,
-        *,
-        parallel: bool,
-    ) -> None:
-        self.jobs = ((old, properties[0], rlimit), (new, properties[1], rlimit))
-        self.pool: ProcessPoolExecutor | None = None
-        self.futures: list[Future[list[Result]]] = []
-        if not parallel or (os.cpu_count() or 1) < 2:
-            return
-        try:
-            context = multiprocessing.get_context("spawn")  # no Z3 state across a fork
-            self.pool = ProcessPoolExecutor(max_workers=2, mp_context=context)
-            self.futures = [self.pool.submit(check_version_at, *_job(*job)) for job in self.jobs]
-        except (OSError, NotImplementedError):  # no semaphores or processes here
-            self.close()
-
-    def results(self) -> tuple[list[Result], list[Result]]:
-        if self.pool is not None:
-            try:
-                return self.futures[0].result(), self.futures[1].result()
-            except BrokenProcessPool:  # a worker could not start: the same work here
-                self.close()
-        return check_version(*self.jobs[0]), check_version(*self.jobs[1])
-
-    def close(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)
-        self.pool, self.futures = None, []
+    return list(check_all(spec, properties, Options(rlimit=rlimit), REGISTRY, jobs=jobs))
 
 
 def verdict_changes(

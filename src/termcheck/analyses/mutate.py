@@ -42,6 +42,7 @@ from termcheck.analyses.formula_mutations import mutations as formula_mutations
 from termcheck.errors import InputError, TermcheckError
 from termcheck.model.schema import ModelDocument
 from termcheck.model.spec import Spec
+from termcheck.verify import pool
 from termcheck.verify.properties import Property
 from termcheck.verify.registry import Registry
 from termcheck.verify.results import Options, Result, Status
@@ -483,10 +484,13 @@ class BaselineUnmet(Exception):
     what is already broken. Make `termcheck verify` pass first."""
 
 
-def baseline(spec: Spec, properties: list[Property], rlimit: int, registry: Registry) -> list[str]:
+def baseline(
+    spec: Spec, properties: list[Property], rlimit: int, registry: Registry, jobs: int = 1
+) -> list[str]:
     """The properties the unmutated model does not meet (there should be none)."""
     options = Options(rlimit=rlimit, implementation=False)
-    return [r.prop.id for r in check_all(spec, properties, options, registry) if not r.met]
+    checked = check_all(spec, properties, options, registry, jobs=jobs)
+    return [r.prop.id for r in checked if not r.met]
 
 
 def run(
@@ -495,13 +499,18 @@ def run(
     rlimit: int,
     registry: Registry,
     sections: frozenset[str] | None = None,
+    jobs: int = 1,
 ) -> Iterator[MutantResult]:
-    """Judge every mutation of the catalogue (of `sections` only, if given), in order."""
-    unmet = baseline(spec, properties, rlimit, registry)
+    """Judge every mutation of the catalogue (of `sections` only, if given), in order;
+    `jobs` mutants at once, each in a process of its own (the verdicts are the same)."""
+    unmet = baseline(spec, properties, rlimit, registry, jobs)
     if unmet:
         raise BaselineUnmet(", ".join(unmet))
-    for mutation in planned(spec, sections):
-        yield judge(spec, properties, mutation, rlimit, registry)
+
+    def judged(mutation: Mutation) -> MutantResult:
+        return judge(spec, properties, mutation, rlimit, registry)
+
+    yield from pool.in_processes(judged, planned(spec, sections), jobs)
 
 
 def exit_code(results: list[MutantResult]) -> int:

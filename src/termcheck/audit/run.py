@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import importlib
 import multiprocessing
-import os
 import re
 import threading
 from collections import Counter, deque
@@ -39,8 +38,8 @@ from termcheck.audit.records import (
 )
 from termcheck.errors import InputError, Position, TermcheckError
 from termcheck.model.spec import Spec
+from termcheck.verify.pool import MAX_JOBS, cores
 
-MAX_JOBS: Final = 256
 IN_FLIGHT_PER_WORKER: Final = 3
 DASK_CONNECT_SECONDS: Final = 10
 
@@ -195,10 +194,7 @@ class _DaskResult:
 
 
 def default_jobs() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
+    return cores()
 
 
 # --- The audit ---------------------------------------------------------------------------

@@ -29,6 +29,14 @@ ModelDirArgument = Annotated[
         show_default=False,
     ),
 ]
+JobsOption = Annotated[
+    int | None,
+    typer.Option(
+        metavar="N",
+        help="work in N processes at once (default: one per core this process may use); "
+        "the results are the same for every N",
+    ),
+]
 PropertiesOption = Annotated[
     Path | None,
     typer.Option(
@@ -208,3 +216,14 @@ def reading_overrides(spec: Spec, values: list[str]) -> dict[str, str]:
             fail(f"--reading: {option!r} is not a reading of {name}: {options}")
         chosen[name] = option
     return chosen
+
+
+def jobs_count(jobs: int | None) -> int:
+    """--jobs as given, or one process per core."""
+    from termcheck.verify.pool import MAX_JOBS, cores
+
+    if jobs is None:
+        return cores()
+    if not 1 <= jobs <= MAX_JOBS:
+        fail(f"--jobs: give 1 to {MAX_JOBS} worker processes, not {jobs}")
+    return jobs

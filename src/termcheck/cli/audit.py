@@ -60,8 +60,9 @@ def audit_command(
     """Check billing records against the terms; exit 0 all conform, 1 findings, 2 bad input."""
     from termcheck.audit import audit_file
     from termcheck.audit.report import FORMATS, SUFFIXES, document, render
-    from termcheck.audit.run import MAX_JOBS, check_address, default_jobs
+    from termcheck.audit.run import check_address, default_jobs
     from termcheck.files import write_atomic
+    from termcheck.verify.pool import MAX_JOBS
 
     if not 1 <= len(model_dir) <= 2:
         fail("give [MODEL_DIR] RECORDS: the records file, after the model folder if any")

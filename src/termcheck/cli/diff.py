@@ -30,7 +30,7 @@ from termcheck.analyses.diff import (
     diff,
     wording_hunks,
 )
-from termcheck.cli._common import app, fail, load_model
+from termcheck.cli._common import JobsOption, app, fail, jobs_count, load_model
 from termcheck.errors import InputError
 from termcheck.files import write_atomic
 from termcheck.limits import rlimit_problem
@@ -63,6 +63,7 @@ def diff_command(
     ] = "text",
     out: Annotated[Path | None, typer.Option(help="write the report here instead")] = None,
     rlimit: Annotated[int, typer.Option(help="Z3 resource limit per check")] = DEFAULT_RLIMIT,
+    jobs: JobsOption = None,
 ) -> None:
     """Compare two versions; exit 0 they agree, 1 they differ, 2 bad input, 3 undecided."""
     if output_format not in FORMATS:
@@ -71,6 +72,7 @@ def diff_command(
         fail(f"--out: no folder {str(out.parent)!r} to write {out.name!r} into")
     if problem := rlimit_problem(rlimit):
         fail(f"--rlimit: {problem}")
+    processes = jobs_count(jobs)
     old = load_model(old_model_dir, "OLD_MODEL_DIR")
     new = load_model(new_model_dir, "NEW_MODEL_DIR")
     folder = properties
@@ -78,7 +80,7 @@ def diff_command(
         folder = new.directory / "properties"
     loaded = (_properties(old, folder, "OLD_MODEL_DIR"), _properties(new, folder, "NEW_MODEL_DIR"))
     with _DelayedProgress(total=len(compared_quantities(old, new)) + 1) as progress:
-        result = diff(old, new, loaded, rlimit=rlimit, progress=progress.step, parallel=True)
+        result = diff(old, new, loaded, rlimit=rlimit, progress=progress.step, jobs=processes)
     doc = document(result)
     text = render(doc, output_format)
     if out is None:

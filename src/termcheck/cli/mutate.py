@@ -17,10 +17,12 @@ from termcheck.analyses.mutate import MutantResult, Mutation, Verdict
 from termcheck.checks import REGISTRY
 from termcheck.cli import _console
 from termcheck.cli._common import (
+    JobsOption,
     ModelDirArgument,
     PropertiesOption,
     app,
     fail,
+    jobs_count,
     load_model,
     load_props,
 )
@@ -52,6 +54,7 @@ def mutate(
             + ", ".join(mutation_testing.mutable_sections()),
         ),
     ] = None,
+    jobs: JobsOption = None,
     progress: Annotated[
         bool | None,
         typer.Option(
@@ -71,6 +74,7 @@ def mutate(
         fail(f"--format: {output_format!r} is not one of: text, json")
     if problem := rlimit_problem(rlimit):
         fail(f"--rlimit: {problem}")
+    processes = jobs_count(jobs)
     spec = load_model(model_dir, "MODEL_DIR")
     loaded = load_props(properties, spec)
     sections = _sections(section or [])
@@ -79,7 +83,9 @@ def mutate(
         with _Progress(planned, wanted=progress) as shown:
             results = [
                 shown.step(result)
-                for result in mutation_testing.run(spec, loaded, rlimit, REGISTRY, sections)
+                for result in mutation_testing.run(
+                    spec, loaded, rlimit, REGISTRY, sections, jobs=processes
+                )
             ]
     except mutation_testing.BaselineUnmet as exc:
         typer.echo(f"termcheck: the unmutated model does not meet: {exc}; run verify", err=True)

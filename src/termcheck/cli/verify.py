@@ -19,10 +19,12 @@ from rich.text import Text
 from termcheck.checks import REGISTRY
 from termcheck.cli import _console
 from termcheck.cli._common import (
+    JobsOption,
     ModelDirArgument,
     PropertiesOption,
     app,
     fail,
+    jobs_count,
     load_model,
     load_props,
     reading_overrides,
@@ -104,6 +106,7 @@ def verify(
         bool, typer.Option("--all-readings", help="also check every other reading")
     ] = False,
     rlimit: Annotated[int, typer.Option(help="Z3 resource limit per check")] = DEFAULT_RLIMIT,
+    jobs: JobsOption = None,
     timings: Annotated[
         bool | None,
         typer.Option(
@@ -137,6 +140,7 @@ def verify(
         fail("--quiet and --verbose: give one of them")
     if problem := rlimit_problem(rlimit):
         fail(f"--rlimit: {problem}")
+    processes = jobs_count(jobs)
     # Properties asked for by id are told in full: `--only ID` is how one reads the
     # counterexample of a finding that the default output lists on one line.
     detail: Detail = "quiet" if quiet else "verbose" if verbose or only else "normal"
@@ -156,7 +160,7 @@ def verify(
         rlimit=rlimit, readings=reading_overrides(spec, reading or []), all_readings=all_readings
     )
     silent = quiet or (to_stdout is not None and to_stdout.format != "text")
-    results = _run_checks(spec, selected, options, quiet=silent)
+    results = _run_checks(spec, selected, options, quiet=silent, jobs=processes)
     if to_stdout is not None and to_stdout.format == "text":
         print_verify(spec, results, timings=timings, lang=to_stdout.lang, detail=detail)
     elif to_stdout is not None:
@@ -215,16 +219,17 @@ def _select(loaded: list[Property], only: list[str]) -> list[Property]:
 
 
 def _run_checks(
-    spec: Spec, selected: list[Property], options: Options, *, quiet: bool
+    spec: Spec, selected: list[Property], options: Options, *, quiet: bool, jobs: int
 ) -> list[Result]:
     """Check every property, showing progress on stderr when it is a terminal."""
     err = Console(stderr=True, highlight=False)
+    checked = check_all(spec, selected, options, REGISTRY, jobs=jobs)
     if quiet or not err.is_terminal:
-        return list(check_all(spec, selected, options, REGISTRY))
+        return list(checked)
     results: list[Result] = []
     with Progress(console=err, transient=True) as progress:
         task = progress.add_task("verifying", total=len(selected))
-        for result in check_all(spec, selected, options, REGISTRY):
+        for result in checked:
             results.append(result)
             progress.update(task, advance=1, description=result.prop.id)
     return results

@@ -117,9 +117,13 @@ def keep_satisfiable(s: z3.Solver, hints: list[Any]) -> set[int]:
 
     Each hint is tracked by a literal; while the tracked hints conflict, the least
     preferred hint of the unsat core is dropped. A few checks instead of one per hint.
+    Z3's cores are not minimal, so a dropped hint may not have been in conflict at all
+    (a round fee dropped for two termination months that cannot be alike): each dropped
+    hint is then tried again, most preferred first, and kept if it fits.
     """
     literals = [z3.Bool(f"termcheck.hint.{index}") for index in range(len(hints))]
     active = list(range(len(hints)))
+    dropped: list[int] = []
     s.push()
     s.add(*(z3.Implies(literal, hint) for literal, hint in zip(literals, hints, strict=True)))
     while active:
@@ -129,9 +133,14 @@ def keep_satisfiable(s: z3.Solver, hints: list[Any]) -> set[int]:
         core = {str(literal) for literal in s.unsat_core()}
         conflicting = [index for index in active if str(literals[index]) in core]
         if verdict == z3.unknown or not conflicting:
-            active = []
+            active, dropped = [], []
             break
         active.remove(max(conflicting))
+        dropped.append(max(conflicting))
+    for index in sorted(dropped):
+        if s.check(*(literals[i] for i in [*active, index])) == z3.sat:
+            active.append(index)
+    active.sort()
     s.pop()
     s.add(*(hints[index] for index in active))
     return set(active)

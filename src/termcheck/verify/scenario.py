@@ -30,7 +30,7 @@ from termcheck.semantics.case import Outcome, evaluate
 from termcheck.smt import isolation, solving
 from termcheck.smt.compile import Compiler
 from termcheck.smt.encoding import SymbolicCase, constants, context, encode, facts_of, value_of
-from termcheck.verify import implementation
+from termcheck.verify import implementation, pool
 from termcheck.verify.properties import Property
 from termcheck.verify.registry import Registry
 from termcheck.verify.results import Counterexample, Options, Result, Status, z3_reason_ja
@@ -40,29 +40,48 @@ Encodings = dict[tuple[str, tuple[tuple[str, str], ...]], SymbolicCase]
 
 
 def check_all(
-    spec: Spec, properties: list[Property], options: Options, registry: Registry
+    spec: Spec,
+    properties: list[Property],
+    options: Options,
+    registry: Registry,
+    jobs: int = 1,
 ) -> Iterator[Result]:
+    """Check each property, yielding the results in the order of `properties`; with
+    `jobs` > 1, that many processes at once. Each property is checked in a Z3 context of
+    its own, so its result is the same whatever the order, the selection and `jobs`."""
     solving.seed_globally()
+    checker = Checker(spec, options, registry)
+    if jobs > 1:
+        checker.prepare(properties)
     with solving.steady_collection():
-        yield from _check_each(spec, properties, options, registry)
+        for index, result in enumerate(pool.in_processes(checker.check, properties, jobs)):
+            result.prop = properties[index]  # the caller's own, not a copy from a worker
+            yield result
 
 
-def _check_each(
-    spec: Spec, properties: list[Property], options: Options, registry: Registry
-) -> Iterator[Result]:
-    boundaries = _BoundaryReplay(spec, options)
-    for prop in properties:
-        # Each property from a fresh Z3 context: its result depends on it alone, not on
-        # what the process checked before (termcheck.smt.isolation).
+class Checker:
+    """Checks one property at a time, each from a fresh Z3 context."""
+
+    def __init__(self, spec: Spec, options: Options, registry: Registry) -> None:
+        self.spec = spec
+        self.options = options
+        self.registry = registry
+        self.boundaries = _BoundaryReplay(spec, options)
+
+    def prepare(self, properties: list[Property]) -> None:
+        """Do once what several checks share, before the work is divided among processes."""
+        if any(p.kind == "scenario" and p.expect == "holds" for p in properties):
+            self.boundaries.cases()
+
+    def check(self, prop: Property) -> Result:
         isolation.fresh_context()
-        encodings: Encodings = {}
+        spec, options = self.spec, self.options
         if prop.kind != "scenario":
             assert prop.check is not None  # the loader insists on it
-            yield registry.runner(prop.kind, prop.check)(spec, prop, options.rlimit)
-            continue
+            return self.registry.runner(prop.kind, prop.check)(spec, prop, options.rlimit)
+        encodings: Encodings = {}
         if prop.every_reading:
-            yield boundaries.check(check_every_reading(spec, prop, options, encodings))
-            continue
+            return self.boundaries.check(check_every_reading(spec, prop, options, encodings))
         chosen = reading_choice(spec, prop, options.readings)
         result = check_property(spec, prop, chosen, options, encodings)
         if options.all_readings:
@@ -71,7 +90,7 @@ def _check_each(
                 for other in reading_variants(spec, prop)
                 if other != chosen
             ]
-        yield boundaries.check(result)
+        return self.boundaries.check(result)
 
 
 class _BoundaryReplay:
@@ -85,13 +104,13 @@ class _BoundaryReplay:
         self.spec = spec
         self.options = options
         self.impl = implementation.of_model(spec) if options.implementation else None
-        self.cases: list[tuple[str, str, Outcome]] | None = None
+        self.found: list[tuple[str, str, Outcome]] | None = None
 
     def check(self, result: Result) -> Result:
         if self.impl is None or result.status is not Status.PROVED:
             return result
         cone = _cone(self.spec, result.prop)
-        for goal, quantity, outcome in self._cases():
+        for goal, quantity, outcome in self.cases():
             if quantity not in cone:
                 continue
             found = implementation.disagreements(self.spec, self.impl, outcome, only=cone)
@@ -109,21 +128,21 @@ class _BoundaryReplay:
                 return result
         return result
 
-    def _cases(self) -> list[tuple[str, str, Outcome]]:
-        if self.cases is None:
+    def cases(self) -> list[tuple[str, str, Outcome]]:
+        if self.found is None:
             from termcheck.conform.reach import boundary_cases  # it builds on this module
 
             # In a context of their own: the same cases whichever proof needs them first.
             isolation.fresh_context()
-            self.cases = []
+            self.found = []
             found = boundary_cases(self.spec, self.options.rlimit, readable=False)
             for goal, facts in found.cases():
                 try:
                     outcome = evaluate(self.spec.vocabulary, facts)
                 except ScenarioError:
                     continue  # termcheck conform reports these; here they prove nothing
-                self.cases.append((goal.id, goal.quantity, outcome))
-        return self.cases
+                self.found.append((goal.id, goal.quantity, outcome))
+        return self.found
 
 
 def _cone(spec: Spec, prop: Property) -> frozenset[str]:
