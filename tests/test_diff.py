@@ -44,10 +44,12 @@ SHIPPED = ROOT / "model" / "usen-gate02-iij-id"
 REVISION = ROOT / "model" / "usen-gate02-iij-id-rev2026"
 REPORT = ROOT / "reports" / "diff-usen-gate02-iij-id-rev2026"
 ARGS = ["diff", "model/usen-gate02-iij-id", "model/usen-gate02-iij-id-rev2026"]
+EXTENSIONS = ("md", "json")
 COMMANDS = [
     "termcheck "
-    + shlex.join([*ARGS, "--format", fmt, "--out", f"{REPORT.relative_to(ROOT)}.{ext}"])
-    for fmt, ext in (("markdown", "md"), ("json", "json"))
+    + shlex.join(
+        [*ARGS, *(a for e in EXTENSIONS for a in ("--out", f"{REPORT.relative_to(ROOT)}.{e}"))]
+    )
 ]
 
 # One property, so that a diff through the command line stays fast.
@@ -101,19 +103,19 @@ def variant(spec: Spec, **formulas: str) -> Spec:
 def test_the_report_of_the_worked_example_is_current(tmp_path: Path) -> None:
     # Regenerated as a user does, by the command in a process of its own: a process that
     # built other Z3 terms first may find other (equally valid) witnesses.
+    outs = [a for ext in EXTENSIONS for a in ("--out", str(tmp_path / f"report.{ext}"))]
+    done = subprocess.run(
+        [sys.executable, "-m", "termcheck", *ARGS, *outs],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1, done.stdout + done.stderr  # the versions differ
     stale = []
-    for fmt, ext in (("markdown", "md"), ("json", "json")):
-        out = tmp_path / f"report.{ext}"
-        done = subprocess.run(
-            [sys.executable, "-m", "termcheck", *ARGS, "--format", fmt, "--out", str(out)],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert done.returncode == 1, done.stdout + done.stderr  # the versions differ
+    for ext in EXTENSIONS:
         kept = Path(f"{REPORT}.{ext}")
-        if not kept.is_file() or kept.read_bytes() != out.read_bytes():
+        if not kept.is_file() or kept.read_bytes() != (tmp_path / f"report.{ext}").read_bytes():
             stale.append(ext)
     if stale:
         pytest.fail(
@@ -424,6 +426,15 @@ def test_cli_agrees_with_itself_exit_0(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert json.loads(out.read_text(encoding="utf-8"))["verdict"] == "agree"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    # One run, several files: each in the format its suffix names.
+    both = [tmp_path / "both.json", tmp_path / "both.md", tmp_path / "both.txt"]
+    outs = [arg for path in both for arg in ("--out", str(path))]
+    again = run("diff", str(SHIPPED), str(SHIPPED), "--properties", str(tmp_path), *outs)
+    assert again.exit_code == 0, again.output
+    doc = json.loads(both[0].read_text(encoding="utf-8"))
+    assert both[0].read_text(encoding="utf-8") == out.read_text(encoding="utf-8")
+    assert both[1].read_text(encoding="utf-8") == render(doc, "markdown")
+    assert both[2].read_text(encoding="utf-8") == render(doc, "text")
 
 
 def test_cli_bad_input_is_one_line_and_exit_2(tmp_path: Path) -> None:
@@ -434,6 +445,17 @@ def test_cli_bad_input_is_one_line_and_exit_2(tmp_path: Path) -> None:
     assert bad_format.exit_code == 2 and "--format" in bad_format.output
     no_folder = run("diff", str(SHIPPED), str(SHIPPED), "--out", str(tmp_path / "a" / "b.md"))
     assert no_folder.exit_code == 2 and not (tmp_path / "a").exists()
+    for outs in (
+        ["--out", str(tmp_path / "r.json"), "--out", str(tmp_path / "r.pdf")],
+        ["--out", str(tmp_path / "r.json"), "--out", str(tmp_path / "r.json")],
+        ["--format", "json", "--out", str(tmp_path / "r.json"), "--out", str(tmp_path / "r.md")],
+    ):
+        refused = run("diff", str(SHIPPED), str(SHIPPED), *outs)
+        assert refused.exit_code == 2 and (
+            "--out" in refused.output or "--format" in refused.output
+        )
+        assert len(refused.output.strip().splitlines()) == 1, refused.output
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_same_input_same_document(spec: Spec) -> None:

@@ -273,3 +273,20 @@ def test_cli_refuses_an_unknown_section() -> None:
     assert result.exit_code == 2
     assert result.stderr.startswith("termcheck: --section: 'nonsense' is not one of: ")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_mutant_is_judged_without_making_its_counterexample_readable(
+    spec: Spec, shipped_properties: list[Property], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Regression: on this mutant the readable-witness search ran a minute per solver call
+    # (non-linear terms, which Z3's rlimit hardly counts), and CI's mutate ran past 15
+    # minutes. Only the verdict counts for a mutant: Z3's own model is replayed instead.
+    from termcheck.verify import scenario
+
+    def refused(*_: object, **__: object) -> None:
+        raise AssertionError("a mutant's counterexample was made readable")
+
+    monkeypatch.setattr(scenario, "readable", refused)
+    mutation = _mutation(spec, "quantities.remaining_months: `min` → `max` at 1:1")
+    result = _judge(spec, shipped_properties, mutation)
+    assert result.verdict is Verdict.KILLED, result.detail

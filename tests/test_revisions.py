@@ -90,11 +90,8 @@ OPTIONS: dict[str, list[str]] = {}
 def commands(name: str) -> list[str]:
     """The commands that regenerate a revision's reports, from the repository root."""
     args = ["diff", "model/usen-gate02-iij-id", f"model/revisions/{name}", *OPTIONS.get(name, [])]
-    return [
-        "termcheck "
-        + shlex.join([*args, "--format", fmt, "--out", f"reports/revisions/{name}.{ext}"])
-        for fmt, ext in (("markdown", "md"), ("json", "json"))
-    ]
+    outs = [arg for ext in ("md", "json") for arg in ("--out", f"reports/revisions/{name}.{ext}")]
+    return ["termcheck " + shlex.join([*args, *outs])]
 
 
 # --- Loading and diffing, once per revision ------------------------------------------------

@@ -399,7 +399,7 @@ def judge(
     watching = observers(spec, properties, mutation)
     ordered = _about_first(watching, _article_of(spec, mutation))
     # The implementation follows the unmutated terms: it would "kill" every mutant.
-    options = Options(rlimit=rlimit, implementation=False)
+    options = Options(rlimit=rlimit, implementation=False, readable=False)
     try:
         reloaded = _reload(mutant, ordered, registry)
     except InputError as exc:
@@ -488,7 +488,7 @@ def baseline(
     spec: Spec, properties: list[Property], rlimit: int, registry: Registry, jobs: int = 1
 ) -> list[str]:
     """The properties the unmutated model does not meet (there should be none)."""
-    options = Options(rlimit=rlimit, implementation=False)
+    options = Options(rlimit=rlimit, implementation=False, readable=False)
     checked = check_all(spec, properties, options, registry, jobs=jobs)
     return [r.prop.id for r in checked if not r.met]
 

@@ -56,20 +56,28 @@ def diff_command(
         typer.Option(help="properties folder (default: the new model's own, else the project's)"),
     ] = None,
     output_format: Annotated[
-        str,
+        str | None,
         typer.Option(
-            "--format", metavar="text|json|markdown", help="text (plain), json or markdown"
+            "--format",
+            metavar="text|json|markdown",
+            help="text (plain, the default), json or markdown",
         ),
-    ] = "text",
-    out: Annotated[Path | None, typer.Option(help="write the report here instead")] = None,
+    ] = None,
+    out: Annotated[
+        list[Path] | None,
+        typer.Option(
+            metavar="PATH",
+            help="write the report here instead; give it again for more files from one run, "
+            "each in the format its suffix names (.json, .md, .txt)",
+        ),
+    ] = None,
     rlimit: Annotated[int, typer.Option(help="Z3 resource limit per check")] = DEFAULT_RLIMIT,
     jobs: JobsOption = None,
 ) -> None:
     """Compare two versions; exit 0 they agree, 1 they differ, 2 bad input, 3 undecided."""
-    if output_format not in FORMATS:
+    if output_format is not None and output_format not in FORMATS:
         fail(f"--format: {output_format!r} is not one of: {', '.join(FORMATS)}")
-    if out is not None and not out.parent.is_dir():
-        fail(f"--out: no folder {str(out.parent)!r} to write {out.name!r} into")
+    targets = _targets(out or [], output_format)
     if problem := rlimit_problem(rlimit):
         fail(f"--rlimit: {problem}")
     processes = jobs_count(jobs)
@@ -82,12 +90,41 @@ def diff_command(
     with _DelayedProgress(total=len(compared_quantities(old, new)) + 1) as progress:
         result = diff(old, new, loaded, rlimit=rlimit, progress=progress.step, jobs=processes)
     doc = document(result)
-    text = render(doc, output_format)
-    if out is None:
-        typer.echo(text, nl=False)
-    else:
-        write_atomic(out, text)
+    if not targets:
+        typer.echo(render(doc, output_format or "text"), nl=False)
+    texts = [(path, render(doc, fmt)) for path, fmt in targets]  # every one, before any write
+    for path, text in texts:
+        write_atomic(path, text)
     raise typer.Exit(result.exit_code)
+
+
+SUFFIXES = {".json": "json", ".md": "markdown", ".txt": "text"}
+
+
+def _targets(paths: list[Path], output_format: str | None) -> list[tuple[Path, str]]:
+    """Each --out with the format it is written in: --format's for a single one (text
+    if none is given and its suffix names none), else the one its suffix names."""
+    for path in paths:
+        if not path.parent.is_dir():
+            fail(f"--out: no folder {str(path.parent)!r} to write {path.name!r} into")
+    if len({path.resolve() for path in paths}) < len(paths):
+        fail("--out: the same file is named twice; give each report a file of its own")
+    if len(paths) == 1:
+        return [(paths[0], output_format or SUFFIXES.get(paths[0].suffix.lower(), "text"))]
+    if paths and output_format is not None:
+        fail(
+            "--format: give it with a single --out; with several, each file's suffix "
+            f"({', '.join(SUFFIXES)}) names its format"
+        )
+    targets = []
+    for path in paths:
+        if path.suffix.lower() not in SUFFIXES:
+            fail(
+                f"--out: {str(path)!r}: with several --out, name each file's format by its "
+                f"suffix ({', '.join(SUFFIXES)})"
+            )
+        targets.append((path, SUFFIXES[path.suffix.lower()]))
+    return targets
 
 
 def _properties(spec: Spec, directory: Path | None, which: str) -> list[Property]:

@@ -116,6 +116,11 @@ class Options:
     # Replay counterexamples through the model's implementation too (off for mutants,
     # which the implementation of the unmutated terms cannot follow).
     implementation: bool = True
+    # Make a counterexample readable (termcheck.verify.witness), or replay Z3's own model
+    # (off for mutants: only the verdict counts there, and the search for a readable
+    # witness on a mutant's non-linear terms ran a minute per solver call, which Z3's
+    # rlimit does not bound).
+    readable: bool = True
 
 
 def exit_code(results: list[Result]) -> int:

@@ -353,7 +353,10 @@ def check_property(
         )
         return finish(result, s, started, work)
     result.status = Status.VIOLATED
-    model = readable(s, spec, found.cases, found.looked_at(), found.named())
+    if options.readable:
+        model = readable(s, spec, found.cases, found.looked_at(), found.named())
+    else:
+        model = s.model()
     replay(result, found, model, options)
     return finish(result, s, started, work)
 
