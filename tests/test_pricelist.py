@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 
 from termcheck import load_properties
 from termcheck.checks import REGISTRY, pricelist
+from termcheck.errors import InputError
 from termcheck.model.schema import PriceList
 from termcheck.model.spec import Spec
 from termcheck.verify.properties import Property
@@ -105,3 +107,39 @@ def test_a_witness_the_rules_refuse_is_divergent(
     monkeypatch.setattr(pricelist, "refusals", strict)
     result = run(spec, props["price-list.acceptable-application-exists"])
     assert result.status is Status.DIVERGENT and not result.met
+
+
+def _least_order(prop: Property, item: str, ids: str) -> Property:
+    return dataclasses.replace(prop, params={"item": item, "ids": ids})
+
+
+def test_the_least_order_of_an_item_is_its_remark(spec: Spec, props: dict[str, Property]) -> None:
+    # 備考「100IDから利用可」: accepted for 100 IDs, never for 99.
+    prop = props["price-list.basic-from-100-ids"]
+    proved = run(spec, prop)
+    assert proved.status is Status.PROVED and proved.replayed is True
+    # Read as 101: an order of 100 is accepted, fewer than the property says.
+    below = run(spec, _least_order(prop, "basic", "101"))
+    assert below.status is Status.VIOLATED and below.replayed is True
+    assert below.evidence is not None
+    assert below.evidence.data["applications"][0]["basic"] == 100
+    # Read as 99: no acceptable application orders 99.
+    above = run(spec, _least_order(prop, "basic", "99"))
+    assert above.status is Status.VIOLATED and above.replayed is True
+    # An item without a minimum (備考「-」) is accepted from one unit.
+    assert run(spec, _least_order(prop, "private-backbone", "1")).status is Status.PROVED
+
+
+@pytest.mark.parametrize(
+    ("item", "ids", "field"),
+    [("fax", "100", "with.item"), ("basic", "ten", "with.ids"), ("basic", "0", "with.ids")],
+)
+def test_a_least_order_property_with_a_bad_parameter_is_one_line(
+    spec: Spec, props: dict[str, Property], item: str, ids: str, field: str
+) -> None:
+    prop = _least_order(props["price-list.basic-from-100-ids"], item, ids)
+    with pytest.raises(InputError) as raised:
+        run(spec, prop)
+    message = str(raised.value)
+    assert "price_list.toml:" in message and f"{prop.id}.{field}" in message
+    assert "\n" not in message

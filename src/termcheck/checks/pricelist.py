@@ -26,6 +26,7 @@ import z3
 
 from termcheck.checks._registry import REGISTRY
 from termcheck.checks.structural import Run, Undecided, evidence
+from termcheck.errors import InputError, Position
 from termcheck.model.schema import PriceItem, PriceList
 from termcheck.model.spec import Spec
 from termcheck.verify.properties import Property
@@ -108,6 +109,12 @@ class Encoding:
             for item_id, q in self.quantity.items()
         }
 
+    def readable(self, run: Run) -> Application:
+        """The readable application (:meth:`smallest`) of the problem as it stands."""
+        self.smallest(run)
+        run.sat()
+        return self.application(run.solver.model())
+
     def smallest(self, run: Run) -> None:
         """Fix a readable application: the basic function (the item never ordered alone)
         if it can be there, the fewest items, the earliest rows, the least quantities."""
@@ -148,9 +155,7 @@ def check_acceptable_exists(spec: Spec, prop: Property, rlimit: int) -> Result:
                 detail="no application satisfies the price list",
                 detail_ja="料金表を満たす申込みがない",
             )
-        enc.smallest(run)
-        run.sat()
-        witness = enc.application(run.solver.model())
+        witness = enc.readable(run)
     except Undecided as exc:
         return run.undecided(exc)
     return _witnessed(
@@ -180,9 +185,7 @@ def check_every_item_orderable(spec: Spec, prop: Property, rlimit: int) -> Resul
                     detail=f"no acceptable application orders {item.id}",
                     detail_ja=f"受け付けられる申込みで{item.ja}を含むものがない",
                 )
-            enc.smallest(run)
-            run.sat()
-            witnesses.append(enc.application(run.solver.model()))
+            witnesses.append(enc.readable(run))
             run.solver.pop()
     except Undecided as exc:
         return run.undecided(exc)
@@ -240,9 +243,7 @@ def check_options_need_basic(spec: Spec, prop: Property, rlimit: int) -> Result:
                 detail=f"every acceptable application orders {basic}",
                 detail_ja=f"受け付けられるどの申込みも{_item(price_list, basic).ja}を含む",
             )
-        enc.smallest(run)
-        run.sat()
-        witness = enc.application(run.solver.model())
+        witness = enc.readable(run)
     except Undecided as exc:
         return run.undecided(exc)
     return run.finish(
@@ -258,6 +259,76 @@ def check_options_need_basic(spec: Spec, prop: Property, rlimit: int) -> Result:
         detail=f"an application without {basic} is acceptable",
         detail_ja=f"{_item(price_list, basic).ja}を含まない申込みが受け付けられる",
     )
+
+
+@REGISTRY.register("price-list", "least-order", ("item", "ids"))
+def check_least_order(spec: Spec, prop: Property, rlimit: int) -> Result:
+    """The item `item` is accepted for `ids` (a whole number) and never for fewer: its
+    least order is what the property reads in the price list (a remark such as a minimum
+    number of IDs), so a revision that moves the minimum must say so here too."""
+    run, price_list, enc = _start(spec, prop, rlimit)
+    item, ids = _least_order_params(price_list, prop)
+    quantity = enc.quantity[item.id]
+    run.solver.add(enc.acceptable())
+    try:
+        if run.sat(quantity > 0, quantity < ids):
+            run.solver.add(quantity > 0, quantity < ids)
+            fewer = enc.readable(run)
+            return run.finish(
+                Status.VIOLATED,
+                evidence=_applications_evidence(
+                    run,
+                    price_list,
+                    [fewer],
+                    f"{ids}未満で受け付けられる申込み",
+                    f"accepted below {ids}",
+                ),
+                replayed=acceptable(price_list, fewer) and 0 < fewer[item.id] < ids,
+                detail=f"{item.id} is accepted for {fewer[item.id]}, fewer than {ids}",
+                detail_ja=f"{item.ja}が{ids}未満の{fewer[item.id]}で受け付けられる",
+            )
+        run.solver.add(quantity == ids)
+        if not run.sat():
+            return run.finish(
+                Status.VIOLATED,
+                evidence=_item_evidence(run, price_list, item),
+                replayed=not any(
+                    acceptable(price_list, a) and a[item.id] > 0 and least(item) <= ids
+                    for a in item_sets(price_list)
+                ),
+                detail=f"no acceptable application orders {ids} of {item.id}",
+                detail_ja=f"{item.ja}を{ids}で含む受け付けられる申込みがない",
+            )
+        witness = enc.readable(run)
+    except Undecided as exc:
+        return run.undecided(exc)
+    if least(item) != ids:  # the executable side's least order must be the proved one
+        result = run.finish(Status.PROVED, replayed=False)
+        result.status = Status.DIVERGENT
+        result.tell(
+            f"the executable side's least order of {item.id} is {least(item)}, not {ids}",
+            f"実行可能な側では{item.ja}の最小数量が{ids}ではなく{least(item)}",
+        )
+        return result
+    return _witnessed(
+        run, price_list, [witness], f"{ids}で受け付けられる申込みの例", f"an application with {ids}"
+    )
+
+
+def _least_order_params(price_list: PriceList, prop: Property) -> tuple[PriceItem, int]:
+    where = Position(prop.path, prop.line)
+    known = {i.id: i for i in price_list.items}
+    item_id, text = prop.params["item"], prop.params["ids"]
+    if item_id not in known:
+        listed = ", ".join(known)
+        raise InputError(
+            f"{item_id!r} is not an item of the price list: {listed}", where, f"{prop.id}.with.item"
+        )
+    if not text.isdigit() or not 0 < int(text) <= 10**9:
+        raise InputError(
+            f"{text!r} is not a whole number from 1 to 1,000,000,000", where, f"{prop.id}.with.ids"
+        )
+    return known[item_id], int(text)
 
 
 def _witnessed(
