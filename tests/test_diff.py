@@ -449,6 +449,7 @@ def test_cli_bad_input_is_one_line_and_exit_2(tmp_path: Path) -> None:
         ["--out", str(tmp_path / "r.json"), "--out", str(tmp_path / "r.pdf")],
         ["--out", str(tmp_path / "r.json"), "--out", str(tmp_path / "r.json")],
         ["--format", "json", "--out", str(tmp_path / "r.json"), "--out", str(tmp_path / "r.md")],
+        ["--out", str(tmp_path)],
     ):
         refused = run("diff", str(SHIPPED), str(SHIPPED), *outs)
         assert refused.exit_code == 2 and (

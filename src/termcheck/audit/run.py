@@ -38,7 +38,7 @@ from termcheck.audit.records import (
 )
 from termcheck.errors import InputError, Position, TermcheckError
 from termcheck.model.spec import Spec
-from termcheck.verify.pool import MAX_JOBS, cores
+from termcheck.verify.pool import MAX_JOBS
 
 IN_FLIGHT_PER_WORKER: Final = 3
 DASK_CONNECT_SECONDS: Final = 10
@@ -191,10 +191,6 @@ class _DaskResult:
         found = self.future.result()
         assert isinstance(found, PartResult)
         return found
-
-
-def default_jobs() -> int:
-    return cores()
 
 
 # --- The audit ---------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from termcheck.cli._common import app, fail, load_model, reading_overrides
+from termcheck.cli._common import app, fail, jobs_count, load_model, reading_overrides
 from termcheck.errors import InputError
 
 
@@ -60,9 +60,8 @@ def audit_command(
     """Check billing records against the terms; exit 0 all conform, 1 findings, 2 bad input."""
     from termcheck.audit import audit_file
     from termcheck.audit.report import FORMATS, SUFFIXES, document, render
-    from termcheck.audit.run import check_address, default_jobs
+    from termcheck.audit.run import check_address
     from termcheck.files import write_atomic
-    from termcheck.verify.pool import MAX_JOBS
 
     if not 1 <= len(model_dir) <= 2:
         fail("give [MODEL_DIR] RECORDS: the records file, after the model folder if any")
@@ -75,8 +74,7 @@ def audit_command(
         fail(f"--format: {chosen_format!r} is not one of: {', '.join(FORMATS)}")
     if out is not None and (out.is_dir() or not out.parent.is_dir()):
         fail(f"--out: cannot write {str(out)!r}: give a file in an existing folder")
-    if jobs is not None and not 1 <= jobs <= MAX_JOBS:
-        fail(f"--jobs: give 1 to {MAX_JOBS} worker processes, not {jobs}")
+    processes = jobs_count(jobs)
     if dask is not None:
         try:
             check_address(dask)
@@ -90,7 +88,7 @@ def audit_command(
             records,
             map_path=column_map,
             readings=readings,
-            jobs=jobs or default_jobs(),
+            jobs=processes,
             dask=dask,
         )
         text = render(document(audit), chosen_format)

@@ -98,7 +98,7 @@ def diff_command(
     raise typer.Exit(result.exit_code)
 
 
-SUFFIXES = {".json": "json", ".md": "markdown", ".txt": "text"}
+SUFFIXES = {".json": "json", ".md": "markdown", ".markdown": "markdown", ".txt": "text"}
 
 
 def _targets(paths: list[Path], output_format: str | None) -> list[tuple[Path, str]]:
@@ -107,6 +107,8 @@ def _targets(paths: list[Path], output_format: str | None) -> list[tuple[Path, s
     for path in paths:
         if not path.parent.is_dir():
             fail(f"--out: no folder {str(path.parent)!r} to write {path.name!r} into")
+        if path.is_dir():
+            fail(f"--out: {str(path)!r} is a folder: give a file in it")
     if len({path.resolve() for path in paths}) < len(paths):
         fail("--out: the same file is named twice; give each report a file of its own")
     if len(paths) == 1:

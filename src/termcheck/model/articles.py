@@ -1,15 +1,16 @@
 """The text of the terms, split into provisions that the model can cite.
 
 `model/<terms>/terms.ja.md` holds the agreement as Markdown: one `## ` heading per article
-(`## 第N条 (見出し)`), then `## 別記` and `## 別紙 【読替え表】`. Inside an article the
+(`## 第N条 (見出し)`), then `## 別記` and `## 別紙 …`. Inside an article the
 first paragraph has no number, later ones start with their number and a space ("2 …"),
 and items (号) are lines "(1) …". Paragraphs are separated by blank lines.
 
-Each provision gets a stable id ("9", "9-2", "6-3-5", "appendix-2", "attachment-1") so that
+Each provision gets a stable id ("N" for 第N条, "N-M" for its 第M項, "N-M-K" for that
+paragraph's 第K号, "appendix-N", "attachment-N") so that
 `model.toml` and the properties can cite it, and a fingerprint of its wording so that a
 change to the text shows up wherever the provision is cited. The fingerprint ignores
-whitespace: PDF extraction scatters spaces and line breaks ("翌月 1 日") that are not
-part of the wording.
+whitespace: PDF extraction scatters spaces and line breaks (a number split from its
+unit) that are not part of the wording.
 """
 
 from __future__ import annotations
