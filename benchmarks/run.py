@@ -11,6 +11,9 @@ Sections (docs/benchmarks.md explains each and how to read it):
   time Z3 spends on each property (from `termcheck verify --format json`); with
   `--baseline REV`, the same for that git revision, checked out into a temporary folder
   and run interleaved with this tree, and the ratio of the two;
+- diff: `termcheck diff` of the worked example in one process and in one per core;
+- cache: verify and diff cold (an empty result cache) and warm (nothing changed since
+  the last run), as ratios to the import floor, beside issue 13's targets;
 - enumeration: Z3's proof over the horizon beside exhaustive enumeration through the
   model's concrete meaning over 1, 5 and 10 years of service starts (enumeration.py);
 - faults: seeded faults in model.toml and in the hand-written implementation, caught or
@@ -50,7 +53,7 @@ from typing import Any
 BENCHMARKS = Path(__file__).resolve().parent
 ROOT = BENCHMARKS.parent
 DEFAULT_OUT = BENCHMARKS / "results" / "latest.json"
-SECTIONS = ("verify", "diff", "enumeration", "faults", "scaling")
+SECTIONS = ("verify", "diff", "cache", "enumeration", "faults", "scaling")
 
 
 def termcheck_command() -> list[str]:
@@ -194,19 +197,23 @@ class Tree:
     def env(self) -> dict[str, str]:
         return {**os.environ, "PYTHONPATH": str(self.root / "src")}
 
-    def run(self, args: list[str]) -> Timed:
+    def run(self, args: list[str], cache: Path | None = None) -> Timed:
         """`python -m termcheck ARGS` in the tree: wall clock, and the CPU seconds of the
-        process and whatever it waited for (its own children included)."""
-        cpu, started = children_cpu(), time.perf_counter()
-        done = subprocess.run(
-            [*termcheck_command(), *args],
-            capture_output=True,
-            text=True,
-            cwd=self.root,
-            env=self.env(),
-            check=False,
-        )
-        return Timed(time.perf_counter() - started, children_cpu() - cpu, done)
+        process and whatever it waited for (its own children included). Cold, with an
+        empty result cache of its own, unless `cache` names the folder to keep it in."""
+        with cold_cache() as cold:
+            folder = str(cache) if cache is not None else cold["TERMCHECK_CACHE_DIR"]
+            env = {**self.env(), "TERMCHECK_CACHE_DIR": folder}
+            cpu, started = children_cpu(), time.perf_counter()
+            done = subprocess.run(
+                [*termcheck_command(), *args],
+                capture_output=True,
+                text=True,
+                cwd=self.root,
+                env=env,
+                check=False,
+            )
+            return Timed(time.perf_counter() - started, children_cpu() - cpu, done)
 
     def compile_bytecode(self) -> None:
         """Write the bytecode caches of the tree's src/, as installing a package does:
@@ -244,9 +251,18 @@ class Tree:
 
 
 def timed_run(args: list[str]) -> tuple[float, subprocess.CompletedProcess[str]]:
-    started = time.perf_counter()
-    done = subprocess.run(args, capture_output=True, text=True, cwd=ROOT, check=False)
-    return time.perf_counter() - started, done
+    with cold_cache() as env:
+        started = time.perf_counter()
+        done = subprocess.run(args, capture_output=True, text=True, cwd=ROOT, env=env, check=False)
+        return time.perf_counter() - started, done
+
+
+@contextmanager
+def cold_cache() -> Iterator[dict[str, str]]:
+    """The environment of a cold run: an empty result cache of its own (a run that
+    reused the verdicts of the one before would measure the cache, not the checking)."""
+    with tempfile.TemporaryDirectory(prefix="termcheck-cold-cache-") as cold:
+        yield {**os.environ, "TERMCHECK_CACHE_DIR": cold}
 
 
 def git(*args: str) -> str:
@@ -418,6 +434,64 @@ def bench_diff(runs: int) -> dict[str, Any]:
     """`termcheck diff` of the worked example, in one process and in one per core."""
     figures = _jobs_figures(current_tree(), runs, [*DIFF_ARGS, "--format", "json"])
     return {"command": "termcheck " + " ".join(DIFF_ARGS), "runs": runs, **figures}
+
+
+# issue 13's targets, in seconds on the reference machine (2 cores).
+CACHE_TARGETS = {
+    "verify_cold": 0.8,
+    "verify_warm": 0.3,
+    "diff_cold": 1.5,
+    "diff_warm": 0.5,
+}
+
+
+def bench_cache(runs: int) -> dict[str, Any]:
+    """verify and diff cold (an empty result cache) and warm (nothing changed since the
+    last run), interleaved, beside the floor `python -c "import termcheck, z3"`; each as
+    a ratio to the floor of the same run, and whether the warm reports are the cold's."""
+    tree = current_tree()
+    verify_args = ["verify", "--format", "json", "--no-timings"]
+    diff_args = [*DIFF_ARGS, "--format", "json"]
+    floor: list[float] = []
+    measured: dict[str, list[Timed]] = {name: [] for name in CACHE_TARGETS}
+    with tempfile.TemporaryDirectory(prefix="termcheck-warm-cache-") as scratch:
+        warm = Path(scratch)
+        tree.run(verify_args, warm)  # the runs the warm ones reuse
+        tree.run(diff_args, warm)
+        for _ in range(runs):
+            started = time.perf_counter()
+            subprocess.run(
+                [sys.executable, "-c", "import termcheck, z3"], env=tree.env(), check=True
+            )
+            floor.append(time.perf_counter() - started)
+            measured["verify_cold"].append(tree.run(verify_args))
+            measured["verify_warm"].append(tree.run(verify_args, warm))
+            measured["diff_cold"].append(tree.run(diff_args))
+            measured["diff_warm"].append(tree.run(diff_args, warm))
+    base = statistics.median(floor)
+    figures: dict[str, Any] = {"runs": runs, "floor_median_seconds": base}
+    rows = [["import termcheck, z3 (the floor)", base, 1.0, "", ""]]
+    for name, target in CACHE_TARGETS.items():
+        wall = statistics.median(r.wall for r in measured[name])
+        figures[name] = {
+            "median_seconds": wall,
+            "median_cpu_seconds": statistics.median(r.cpu for r in measured[name]),
+            "ratio_to_floor": wall / base,
+            "target_seconds": target,
+            "target_met": wall <= target,
+            "exit_codes": sorted({r.done.returncode for r in measured[name]}),
+        }
+        rows.append([name.replace("_", " "), wall, wall / base, target, wall <= target])
+    for command in ("verify", "diff"):
+        keys = (f"{command}_cold", f"{command}_warm")
+        outputs = {r.done.stdout for key in keys for r in measured[key]}
+        figures[f"{command}_same_output"] = len(outputs) == 1
+    table(
+        f"the result cache: cold and warm ({runs} runs each, interleaved)",
+        ["run", "median s", "× floor", "target s", "met"],
+        rows,
+    )
+    return figures
 
 
 def _jobs_figures(tree: Tree, runs: int, args: list[str]) -> dict[str, Any]:
@@ -892,11 +966,13 @@ def interleaved(commands: Sequence[list[str]], runs: int) -> list[list[Timed]]:
     for round_number in range(runs):
         order = range(len(commands)) if round_number % 2 == 0 else reversed(range(len(commands)))
         for index in order:
-            cpu, started = children_cpu(), time.perf_counter()
-            done = subprocess.run(
-                commands[index], capture_output=True, text=True, cwd=ROOT, check=False
-            )
-            measured[index].append(Timed(time.perf_counter() - started, children_cpu() - cpu, done))
+            with cold_cache() as env:
+                cpu, started = children_cpu(), time.perf_counter()
+                done = subprocess.run(
+                    commands[index], capture_output=True, text=True, cwd=ROOT, env=env, check=False
+                )
+                wall = time.perf_counter() - started
+            measured[index].append(Timed(wall, children_cpu() - cpu, done))
     return measured
 
 
@@ -1129,6 +1205,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     runners: dict[str, Callable[[], dict[str, Any]]] = {
         "verify": lambda: bench_verify(3 if args.quick else 7, args.baseline),
         "diff": lambda: bench_diff(1 if args.quick else 3),
+        "cache": lambda: bench_cache(3 if args.quick else 7),
         "enumeration": lambda: bench_enumeration([1] if args.quick else [1, 5, 10], args.jobs),
         "faults": lambda: bench_faults(30 if args.quick else 150, args.jobs),
         "scaling": lambda: bench_scaling(1 if args.quick else 3),

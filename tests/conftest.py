@@ -36,6 +36,16 @@ settings.register_profile(
 settings.load_profile(os.environ.get("TERMCHECK_PROFILE", "ci"))
 
 
+@pytest.fixture(autouse=True)
+def own_result_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each test starts with an empty result cache of its own (termcheck.verify.cache):
+    a test that changes what a verdict depends on in a way the cache's key cannot see
+    (a patched function) must not be answered from another test's run."""
+    monkeypatch.setenv("TERMCHECK_CACHE_DIR", str(tmp_path_factory.mktemp("result-cache")))
+
+
 @pytest.fixture(scope="session")
 def spec() -> Spec:
     return load_spec(SHIPPED_MODEL)

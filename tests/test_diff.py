@@ -3,6 +3,7 @@ property verdicts that change, and the worked example's report kept current."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shlex
 import subprocess
@@ -492,3 +493,27 @@ def test_the_diff_is_the_same_for_every_number_of_jobs_and_whatever_ran_before(
     after_another = render(document(diff(spec, capped, None, jobs=1)), "json")
     in_three = render(document(diff(spec, capped, None, jobs=3)), "json")
     assert alone == after_another == in_three
+
+
+def test_a_cached_diff_is_the_diff_and_a_forged_customer_is_divergent(
+    spec: Spec, tmp_path: Path
+) -> None:
+    changed = longer_start_delay(spec)
+    fresh = document(diff(spec, changed))
+    assert document(diff(spec, changed, cache=tmp_path)) == fresh
+    assert document(diff(spec, changed, cache=tmp_path)) == fresh  # every quantity a hit
+    assert document(diff(spec, spec, cache=tmp_path)) != fresh  # a variant is not its folder
+    forged = 0
+    for path in tmp_path.rglob("*.json"):
+        entry = json.loads(path.read_text(encoding="utf-8"))
+        for change in entry["body"].get("changes", []) if isinstance(entry["body"], dict) else []:
+            if isinstance(change["size"], int):
+                change["size"] += 1  # the stored change no longer what the customer shows
+                forged += 1
+        body = json.dumps(entry["body"], sort_keys=True).encode()
+        entry["sha256"] = hashlib.sha256(body).hexdigest()
+        path.write_text(json.dumps(entry), encoding="utf-8")
+    assert forged
+    replayed = diff(spec, changed, cache=tmp_path)
+    assert quantity(replayed, "start_delay_deadline").verdict is Verdict.DIVERGENT
+    assert replayed.exit_code == 3

@@ -7,6 +7,7 @@ compared with brute force over every short text.
 
 from __future__ import annotations
 
+import re
 import shutil
 from itertools import product
 from pathlib import Path
@@ -344,3 +345,34 @@ def test_a_modelled_document_that_speaks_to_no_topic_is_rejected_at_its_line(
     (message,) = result.stderr.splitlines()
     assert f"model.toml:{line}:1: documents.0.modelled: " in message
     assert "'contract-documents' speaks to no topic" in message
+
+
+def test_a_claim_said_twice_is_checked_once_on_a_quotes_terms(
+    spec: Spec, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every property file twice (its ids renamed): the effective terms' check, also
+    twice, solves each claim once per quote, so verify grows with the properties and not
+    with their square; each copy is reported under its own id."""
+    for path in sorted((ROOT / "properties").glob("*.toml")):
+        text = path.read_text(encoding="utf-8")
+        (tmp_path / path.name).write_text(text, encoding="utf-8")
+        renamed = re.sub(r'(?m)^id = "', 'id = "copy.', text)
+        (tmp_path / f"copy-{path.name}").write_text(renamed, encoding="utf-8")
+    doubled = {p.id: p for p in load_properties(tmp_path, spec)}
+    solved: list[str] = []
+    real = effective._check
+
+    def counted(variant: Spec, prop: Property, rlimit: int, encodings: object) -> object:
+        solved.append(prop.id)
+        return real(variant, prop, rlimit, encodings)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(effective, "_check", counted)
+    effective._CHECKED.clear()
+    first = run(spec, doubled["precedence.effective-terms-properties"])
+    again = run(spec, doubled["copy.precedence.effective-terms-properties"])
+    claims = [p.removeprefix("copy.") for p in solved]
+    assert claims and len(claims) == len(set(claims))  # each claim solved once, for both
+    shown = first.evidence.data["quotes"][0]["properties"]  # type: ignore[attr-defined]
+    assert shown["copy.penalty.within-remaining-term-fees"] == "violated"
+    assert shown["penalty.within-remaining-term-fees"] == "violated"
+    assert again.evidence.data == first.evidence.data  # type: ignore[attr-defined]

@@ -25,9 +25,11 @@ changes, and drift between each model and its own text (termcheck.drift).
 from __future__ import annotations
 
 import difflib
+import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 import z3
@@ -45,6 +47,15 @@ from termcheck.smt import isolation, solving, symcal
 from termcheck.smt.compile import SymValue
 from termcheck.smt.encoding import SymbolicCase, components, constants, encode, equals, facts_of
 from termcheck.verify import pool
+from termcheck.verify.cache import (
+    EntryStore,
+    ResultCache,
+    Uncacheable,
+    digest_of,
+    environment_digest,
+)
+from termcheck.verify.cache import decode as from_stored
+from termcheck.verify.cache import encode as to_stored
 from termcheck.verify.properties import Property
 from termcheck.verify.results import DEFAULT_RLIMIT, Options, Result, Status
 from termcheck.verify.scenario import check_all, mismatches
@@ -194,13 +205,16 @@ def diff(
     rlimit: int = DEFAULT_RLIMIT,
     progress: Progress | None = None,
     jobs: int = 1,
+    cache: Path | None = None,
 ) -> DiffResult:
     """Compare two versions; `properties` are those loaded against each version (the
     same folder), or None to leave property verdicts out. With `jobs` > 1, the
     quantities, then each version's properties, are checked in that many processes;
-    the result is the same for every `jobs`."""
+    the result is the same for every `jobs`. With a `cache` folder, each version's
+    property verdicts are reused from it and stored in it as `termcheck verify` does
+    (termcheck.verify.cache): a version verify has just checked costs no solving."""
     with solving.steady_collection():
-        return _diff(old, new, properties, rlimit, progress, jobs)
+        return _diff(old, new, properties, rlimit, progress, jobs, cache)
 
 
 def _diff(
@@ -210,6 +224,7 @@ def _diff(
     rlimit: int,
     progress: Progress | None,
     jobs: int,
+    cache: Path | None,
 ) -> DiffResult:
     tell = progress or (lambda _step: None)
     solving.seed_globally()
@@ -217,7 +232,8 @@ def _diff(
     names = compared_quantities(old, new)
     quantities = []
     compare = _QuantityComparison(old, new, rlimit)
-    for name, compared in zip(names, pool.in_processes(compare, names, jobs), strict=True):
+    stored = None if cache is None else _ComparisonCache(cache, old, new, rlimit)
+    for name, compared in zip(names, _compared(compare, names, jobs, stored), strict=True):
         tell(name)
         compared.quantity = new.vocabulary.entries[name]  # the caller's own, not a copy
         if compared.verdict is not Verdict.AGREE:
@@ -228,8 +244,8 @@ def _diff(
     if properties is not None:
         tell("properties")
         verdicts, undecided = verdict_changes(
-            check_version(old, properties[0], rlimit, jobs),
-            check_version(new, properties[1], rlimit, jobs),
+            check_version(old, properties[0], rlimit, jobs, cache),
+            check_version(new, properties[1], rlimit, jobs, cache),
         )
     props_old, props_new = properties if properties is not None else ([], [])
     return DiffResult(
@@ -371,6 +387,110 @@ class _QuantityComparison:
     def __call__(self, name: str) -> QuantityDiff:
         isolation.fresh_context()
         return _compare(_Pair(self.old, self.new), self.new.vocabulary.entries[name], self.rlimit)
+
+
+def _compared(
+    compare: _QuantityComparison, names: list[str], jobs: int, cache: _ComparisonCache | None
+) -> Iterator[QuantityDiff]:
+    """Each quantity compared, in the order of `names`: from the cache where it holds
+    the comparison (replayed), else by Z3 (in `jobs` processes) and then stored."""
+    hits = {} if cache is None else {n: found for n in names if (found := cache.load(n))}
+    missing = [name for name in names if name not in hits]
+    fresh = pool.in_processes(compare, missing, jobs)
+    for name in names:
+        if name in hits:
+            yield hits[name]
+            continue
+        compared = next(fresh)
+        if cache is not None:
+            cache.store(compared)
+        yield compared
+    if cache is not None:
+        cache.prune()
+
+
+class _ComparisonCache(EntryStore):
+    """Comparisons of quantities, keyed by termcheck, both versions' files, the rlimit and
+    the quantity (termcheck.verify.cache). A hit is replayed as a fresh comparison is:
+    each customer evaluated again in both versions from their facts, and the change the
+    entry claims (direction, size) shown by the concrete meaning, else `divergent`."""
+
+    def __init__(self, folder: Path, old: Spec, new: Spec, rlimit: int) -> None:
+        before, problem = digest_of(old)
+        after, problem_new = digest_of(new)
+        super().__init__(folder, problem or problem_new)
+        self.old, self.new = old, new
+        self._common = f"{environment_digest()}\0{before}\0{after}\0{rlimit}\0diff"
+
+    def key(self, name: str) -> str:
+        return hashlib.sha256(f"{self._common}\0{name}".encode()).hexdigest()
+
+    def store(self, compared: QuantityDiff) -> None:
+        try:
+            body = {
+                "verdict": compared.verdict.value,
+                "never": [d.value for d in compared.never],
+                "inputs": list(compared.inputs),
+                "detail": compared.detail,
+                "changes": [
+                    {
+                        "direction": c.direction.value,
+                        "size": c.size,
+                        "held": to_stored(c.held),
+                        "old": to_stored(dict(c.witness.old.facts)),
+                        "new": to_stored(dict(c.witness.new.facts)),
+                        "compared": list(c.witness.compared),
+                    }
+                    for c in compared.changes
+                ],
+            }
+        except Uncacheable:
+            return
+        self.write(self.key(compared.quantity.id), body)
+
+    def load(self, name: str) -> QuantityDiff | None:
+        body = self.read(self.key(name))
+        try:
+            found = None if body is None else self._replayed(name, body)
+        except (ValueError, KeyError, TypeError):
+            found = None
+        if found is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+        return found
+
+    def _replayed(self, name: str, body: dict[str, Any]) -> QuantityDiff:
+        entry = self.new.vocabulary.entries[name]
+        result = QuantityDiff(
+            entry,
+            Verdict(body["verdict"]),
+            never=[Direction(d) for d in body["never"]],
+            inputs=tuple(body["inputs"]),
+            detail=body["detail"],
+        )
+        try:
+            for change in body["changes"]:
+                old_facts, new_facts = from_stored(change["old"]), from_stored(change["new"])
+                try:
+                    witness = Witness(
+                        {**old_facts, **new_facts},
+                        evaluate(self.old.vocabulary, old_facts),
+                        evaluate(self.new.vocabulary, new_facts),
+                        tuple(change["compared"]),
+                    )
+                except ScenarioError as exc:
+                    reason = f"the concrete meaning refuses the stored customer: {exc}"
+                    raise _Divergent(reason) from None
+                direction = Direction(change["direction"])
+                _check_replay(entry, witness, direction, change["size"])
+                held = from_stored(change["held"])
+                result.changes.append(Change(direction, change["size"], witness, held))
+        except _Divergent as exc:
+            result.verdict = Verdict.DIVERGENT
+            result.detail = str(exc)
+            result.changes = []
+        return result
 
 
 def _compare(pair: _Pair, entry: Entry, rlimit: int) -> QuantityDiff:
@@ -669,12 +789,15 @@ def wording_hunks(old_text: str, new_text: str, context: int = 12) -> list[list[
 
 
 def check_version(
-    spec: Spec, properties: list[Property], rlimit: int, jobs: int = 1
+    spec: Spec, properties: list[Property], rlimit: int, jobs: int = 1, cache: Path | None = None
 ) -> list[Result]:
-    """Every property of one version, as `termcheck verify` checks it."""
+    """Every property of one version, as `termcheck verify` checks it (and with the
+    same entries in a cache folder)."""
     from termcheck.checks import REGISTRY  # the checks register on import
 
-    return list(check_all(spec, properties, Options(rlimit=rlimit), REGISTRY, jobs=jobs))
+    options = Options(rlimit=rlimit)
+    stored = None if cache is None else ResultCache(cache, spec, options, properties)
+    return list(check_all(spec, properties, options, REGISTRY, jobs=jobs, cache=stored))
 
 
 def verdict_changes(

@@ -23,7 +23,7 @@ from.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import z3
@@ -269,11 +269,32 @@ def check_effective_terms(spec: Spec, prop: Property, rlimit: int) -> Result:
                 raise InputError(f"{prop.id}: {exc}") from None
             encodings: Encodings = {}  # shared by the variant's checks
             affected = _affected(variant, quote, properties)
-            results = [_check(variant, q, rlimit, encodings) for q in affected]
+            terms_key = variant.document.model_dump_json()
+            results = [_check_once(variant, terms_key, q, rlimit, encodings) for q in affected]
             reports.append(_QuoteReport(quote, decisions, variant, results))
     except Undecided as exc:
         return run.undecided(exc)
     return _verdict(run, reports)
+
+
+# Results on a quote's effective terms, by the terms and what a property says (not its
+# id): a project whose property files say the same thing twice (or that holds this check
+# more than once) checks each claim on each quote's terms once per process, so the check
+# grows with the properties, not with their square. Emptied when the terms change.
+_CHECKED: dict[tuple[str, int, str], Result] = {}
+
+
+def _check_once(
+    variant: Spec, terms_key: str, prop: Property, rlimit: int, encodings: Encodings
+) -> Result:
+    says = (prop.assume_text, prop.assert_text, prop.scenarios, sorted(prop.pinned.items()))
+    claim = repr((*says, prop.any_case, prop.every_reading, prop.expect))
+    key = (terms_key, rlimit, claim)
+    if key not in _CHECKED:
+        if any(known[0] != terms_key for known in _CHECKED):
+            _CHECKED.clear()  # another quote's or another model's terms: not needed again
+        _CHECKED[key] = _check(variant, prop, rlimit, encodings)
+    return replace(_CHECKED[key], prop=prop)
 
 
 def _check(variant: Spec, prop: Property, rlimit: int, encodings: Encodings) -> Result:

@@ -37,6 +37,20 @@ JobsOption = Annotated[
         "the results are the same for every N",
     ),
 ]
+CacheDirOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--cache-dir",
+        metavar="FOLDER",
+        help="keep verdicts here and reuse those whose inputs are unchanged (default: "
+        "$TERMCHECK_CACHE_DIR, else the user's cache folder)",
+        show_default=False,
+    ),
+]
+NoCacheOption = Annotated[
+    bool,
+    typer.Option("--no-cache", help="solve every property again; read and write no cache"),
+]
 PropertiesOption = Annotated[
     Path | None,
     typer.Option(
@@ -227,3 +241,38 @@ def jobs_count(jobs: int | None) -> int:
     if not 1 <= jobs <= MAX_JOBS:
         fail(f"--jobs: give 1 to {MAX_JOBS} worker processes, not {jobs}")
     return jobs
+
+
+def cache_folder(folder: Path | None, disabled: bool) -> Path | None:
+    """The folder of the result cache --cache-dir and --no-cache ask for (None: none)."""
+    if disabled:
+        if folder is not None:
+            fail("--cache-dir and --no-cache: give one of them")
+        return None
+    from termcheck.verify.cache import default_folder
+
+    if folder is not None and folder.exists() and not folder.is_dir():
+        fail(f"--cache-dir: {folder} is not a folder")
+    return folder or default_folder()
+
+
+def result_cache(
+    spec: Spec, options: Any, loaded: list[Property], folder: Path | None, disabled: bool
+) -> Any:
+    """The cache of verdicts for this run, or None with --no-cache."""
+    found = cache_folder(folder, disabled)
+    if found is None:
+        return None
+    from termcheck.verify.cache import ResultCache
+
+    return ResultCache(found, spec, options, loaded)
+
+
+def warn_cache(cache: Any) -> None:
+    """One line on stderr when the cache could not be written (the run is not affected)."""
+    if cache is not None and cache.problem:
+        typer.echo(
+            f"termcheck: warning: results not cached ({cache.problem}); "
+            "pass --cache-dir FOLDER or --no-cache",
+            err=True,
+        )

@@ -7,7 +7,6 @@ every id whole at the width given falls back to lines, which wrap between ids on
 
 from __future__ import annotations
 
-import io
 import os
 import sys
 from collections.abc import Iterable
@@ -45,18 +44,20 @@ def console(*, stderr: bool = False) -> Console:
 
 def shows_whole(table: Table, target: Console, ids: Iterable[str]) -> bool:
     """Does `table`, drawn at `target`'s width, show every one of `ids` on one line?"""
+    return drawn_whole(table, target, ids) is not None
+
+
+def drawn_whole(table: Table, target: Console, ids: Iterable[str]) -> str | None:
+    """`table` as `target` draws it, if that shows every one of `ids` on one line; else
+    None. Drawn once: a table of a hundred rows takes as long to draw as to check."""
     wanted: dict[str, int] = {}
     for item in ids:
         wanted[item] = wanted.get(item, 0) + 1
-    if not wanted:
-        return True
-    buffer = io.StringIO()
-    probe = Console(
-        file=buffer, width=target.width, color_system=None, highlight=False, soft_wrap=False
-    )
-    probe.print(table)
-    drawn = buffer.getvalue()
-    return all(drawn.count(item) >= count for item, count in wanted.items())
+    with target.capture() as captured:
+        target.print(table, soft_wrap=False)
+    drawn = captured.get()
+    whole = all(drawn.count(item) >= count for item, count in wanted.items())
+    return drawn if whole else None
 
 
 def print_line(target: Console, line: str) -> None:

@@ -30,7 +30,16 @@ from termcheck.analyses.diff import (
     diff,
     wording_hunks,
 )
-from termcheck.cli._common import JobsOption, app, fail, jobs_count, load_model
+from termcheck.cli._common import (
+    CacheDirOption,
+    JobsOption,
+    NoCacheOption,
+    app,
+    cache_folder,
+    fail,
+    jobs_count,
+    load_model,
+)
 from termcheck.errors import InputError
 from termcheck.files import write_atomic
 from termcheck.limits import rlimit_problem
@@ -73,6 +82,8 @@ def diff_command(
     ] = None,
     rlimit: Annotated[int, typer.Option(help="Z3 resource limit per check")] = DEFAULT_RLIMIT,
     jobs: JobsOption = None,
+    cache_dir: CacheDirOption = None,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Compare two versions; exit 0 they agree, 1 they differ, 2 bad input, 3 undecided."""
     if output_format is not None and output_format not in FORMATS:
@@ -81,6 +92,7 @@ def diff_command(
     if problem := rlimit_problem(rlimit):
         fail(f"--rlimit: {problem}")
     processes = jobs_count(jobs)
+    cache = cache_folder(cache_dir, no_cache)
     old = load_model(old_model_dir, "OLD_MODEL_DIR")
     new = load_model(new_model_dir, "NEW_MODEL_DIR")
     folder = properties
@@ -88,7 +100,9 @@ def diff_command(
         folder = new.directory / "properties"
     loaded = (_properties(old, folder, "OLD_MODEL_DIR"), _properties(new, folder, "NEW_MODEL_DIR"))
     with _DelayedProgress(total=len(compared_quantities(old, new)) + 1) as progress:
-        result = diff(old, new, loaded, rlimit=rlimit, progress=progress.step, jobs=processes)
+        result = diff(
+            old, new, loaded, rlimit=rlimit, progress=progress.step, jobs=processes, cache=cache
+        )
     doc = document(result)
     if not targets:
         typer.echo(render(doc, output_format or "text"), nl=False)

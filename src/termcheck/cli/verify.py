@@ -19,8 +19,10 @@ from rich.text import Text
 from termcheck.checks import REGISTRY
 from termcheck.cli import _console
 from termcheck.cli._common import (
+    CacheDirOption,
     JobsOption,
     ModelDirArgument,
+    NoCacheOption,
     PropertiesOption,
     app,
     fail,
@@ -28,6 +30,8 @@ from termcheck.cli._common import (
     load_model,
     load_props,
     reading_overrides,
+    result_cache,
+    warn_cache,
 )
 from termcheck.cli._help import model_help
 from termcheck.cli.fingerprints import drift_gate
@@ -49,6 +53,7 @@ from termcheck.render.words import (
 from termcheck.report.document import document, summary
 from termcheck.report.present import Lang
 from termcheck.report.story import story
+from termcheck.verify.cache import ResultCache
 from termcheck.verify.properties import Property
 from termcheck.verify.results import DEFAULT_RLIMIT, Options, Result, Status, exit_code
 from termcheck.verify.scenario import check_all
@@ -107,6 +112,8 @@ def verify(
     ] = False,
     rlimit: Annotated[int, typer.Option(help="Z3 resource limit per check")] = DEFAULT_RLIMIT,
     jobs: JobsOption = None,
+    cache_dir: CacheDirOption = None,
+    no_cache: NoCacheOption = False,
     timings: Annotated[
         bool | None,
         typer.Option(
@@ -160,7 +167,9 @@ def verify(
         rlimit=rlimit, readings=reading_overrides(spec, reading or []), all_readings=all_readings
     )
     silent = quiet or (to_stdout is not None and to_stdout.format != "text")
-    results = _run_checks(spec, selected, options, quiet=silent, jobs=processes)
+    cache = result_cache(spec, options, loaded, cache_dir, no_cache)
+    results = _run_checks(spec, selected, options, quiet=silent, jobs=processes, cache=cache)
+    warn_cache(cache)
     if to_stdout is not None and to_stdout.format == "text":
         print_verify(spec, results, timings=timings, lang=to_stdout.lang, detail=detail)
     elif to_stdout is not None:
@@ -219,11 +228,17 @@ def _select(loaded: list[Property], only: list[str]) -> list[Property]:
 
 
 def _run_checks(
-    spec: Spec, selected: list[Property], options: Options, *, quiet: bool, jobs: int
+    spec: Spec,
+    selected: list[Property],
+    options: Options,
+    *,
+    quiet: bool,
+    jobs: int,
+    cache: ResultCache | None = None,
 ) -> list[Result]:
     """Check every property, showing progress on stderr when it is a terminal."""
     err = Console(stderr=True, highlight=False)
-    checked = check_all(spec, selected, options, REGISTRY, jobs=jobs)
+    checked = check_all(spec, selected, options, REGISTRY, jobs=jobs, cache=cache)
     if quiet or not err.is_terminal:
         return list(checked)
     results: list[Result] = []
@@ -303,8 +318,9 @@ def _print_table(
         table.add_row(*row)
         pieces = [prop.id, status_line(status, expect, met=result.met, lang=lang)]
         lines.append(([*pieces, *([seconds] if timings else [])], headings))
-    if _console.shows_whole(table, console, [r.prop.id for r in results]):
-        console.print(table)
+    drawn = _console.drawn_whole(table, console, [r.prop.id for r in results])
+    if drawn is not None:
+        console.file.write(drawn)
         return
     for pieces, cited in lines:
         for line in _console.wrap_pieces(pieces, console.width, sep="  "):

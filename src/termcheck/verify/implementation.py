@@ -95,21 +95,35 @@ def disagreements(
     quantity (those it does not answer, those resting on a reading it does not
     implement, and with `only` those not in it, are not compared)."""
     answers, failure = implementation.run(outcome.facts)
+    return compare(spec, implementation.name, (answers, failure), outcome, case, only)
+
+
+def compare(
+    spec: Spec,
+    name: str,
+    ran: tuple[dict[str, object] | None, str],
+    outcome: Outcome,
+    case: str = "",
+    only: frozenset[str] | None = None,
+) -> list[str]:
+    """:func:`disagreements` given what the implementation `name` answered (`ran`, as
+    :meth:`Implementation.run` returns it), for a caller that asks it once per case."""
+    answers, failure = ran
     where = f"{case}." if case else ""
     if answers is None:
         return [f"{where}{failure}"]
     entries = spec.vocabulary.entries
     found = []
-    for name in sorted(answers):
-        entry = entries.get(name)
-        if entry is None or entry.kind == "fact" or not outcome.has(name):
+    for quantity in sorted(answers):
+        entry = entries.get(quantity)
+        if entry is None or entry.kind == "fact" or not outcome.has(quantity):
             continue
-        if only is not None and name not in only:
+        if only is not None and quantity not in only:
             continue
         if any(outcome.readings.get(q) != entries[q].adopted for q in entry.depends_on_readings):
             continue
-        if answers[name] != outcome.value(name):
+        if answers[quantity] != outcome.value(quantity):
             found.append(
-                f"{where}{name}: model {outcome.value(name)}, {implementation.name} {answers[name]}"
+                f"{where}{quantity}: model {outcome.value(quantity)}, {name} {answers[quantity]}"
             )
     return found

@@ -19,7 +19,7 @@ import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from itertools import product
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import z3
 
@@ -33,6 +33,9 @@ from termcheck.smt.encoding import SymbolicCase, constants, context, encode, fac
 from termcheck.verify import implementation, pool
 from termcheck.verify.properties import Property
 from termcheck.verify.registry import Registry
+
+if TYPE_CHECKING:
+    from termcheck.verify.cache import ResultCache
 from termcheck.verify.results import Counterexample, Options, Result, Status, z3_reason_ja
 from termcheck.verify.witness import readable
 
@@ -45,18 +48,42 @@ def check_all(
     options: Options,
     registry: Registry,
     jobs: int = 1,
+    cache: ResultCache | None = None,
 ) -> Iterator[Result]:
     """Check each property, yielding the results in the order of `properties`; with
     `jobs` > 1, that many processes at once. Each property is checked in a Z3 context of
-    its own, so its result is the same whatever the order, the selection and `jobs`."""
+    its own, so its result is the same whatever the order, the selection and `jobs`.
+
+    With a `cache`, a property whose inputs are unchanged since a run that stored it is
+    not solved again: its stored result is revalidated (:meth:`Checker.revalidate`) and
+    yielded as a fresh one would be; the others are checked and stored."""
     solving.seed_globally()
     checker = Checker(spec, options, registry)
+    stored: dict[int, Result] = {}
+    if cache is not None:
+        if (cases := cache.load_boundaries()) is not None:
+            checker.boundaries.replace(cases)
+        for index, prop in enumerate(properties):
+            if (hit := cache.load(prop)) is not None:
+                stored[index] = hit
+    missing = [prop for index, prop in enumerate(properties) if index not in stored]
     if jobs > 1:
-        checker.prepare(properties)
+        checker.prepare(missing)
     with solving.steady_collection():
-        for index, result in enumerate(pool.in_processes(checker.check, properties, jobs)):
-            result.prop = properties[index]  # the caller's own, not a copy from a worker
+        fresh = pool.in_processes(checker.check, missing, jobs)
+        for index, prop in enumerate(properties):
+            if index in stored:
+                result = checker.revalidate(stored[index])
+            else:
+                result = next(fresh)
+                if cache is not None:
+                    cache.store(prop, result)
+            result.prop = prop  # the caller's own, not a copy from a worker
             yield result
+    if cache is not None:
+        if checker.boundaries.computed:
+            cache.store_boundaries(checker.boundaries.facts())
+        cache.prune()
 
 
 class Checker:
@@ -92,6 +119,18 @@ class Checker:
             ]
         return self.boundaries.check(result)
 
+    def revalidate(self, result: Result) -> Result:
+        """A stored result, checked as far as it can be without solving: every
+        counterexample evaluated again through the model's concrete meaning and replayed
+        through the implementation, a proof checked on the boundary cases. What does not
+        replay is `divergent`, as it would be fresh."""
+        if result.prop.kind != "scenario":
+            return result  # a built-in check's evidence is its own (termcheck.verify.cache)
+        for each in (result, *result.other_readings):
+            if each.status is Status.VIOLATED:
+                replay_stored(self.spec, each, self.options)
+        return self.boundaries.check(result)
+
 
 class _BoundaryReplay:
     """A proof is about the model; the implementation is checked only where a case is
@@ -105,15 +144,34 @@ class _BoundaryReplay:
         self.options = options
         self.impl = implementation.of_model(spec) if options.implementation else None
         self.found: list[tuple[str, str, Outcome]] | None = None
+        self.computed = False  # found by solving in this run (not given by a cache)
+        self.answers: dict[int, tuple[dict[str, object] | None, str]] = {}
+
+    def replace(self, cases: list[tuple[str, str, dict[str, object]]]) -> None:
+        """Take the boundary cases' facts from a cache instead of solving for them; each
+        is evaluated again (a case the model refuses is dropped, as when found)."""
+        self.found = []
+        self.answers = {}
+        for goal, quantity, facts in cases:
+            try:
+                self.found.append((goal, quantity, evaluate(self.spec.vocabulary, facts)))
+            except ScenarioError:
+                continue
+
+    def facts(self) -> list[tuple[str, str, Mapping[str, object]]]:
+        return [(goal, quantity, outcome.facts) for goal, quantity, outcome in self.cases()]
 
     def check(self, result: Result) -> Result:
         if self.impl is None or result.status is not Status.PROVED:
             return result
         cone = _cone(self.spec, result.prop)
-        for goal, quantity, outcome in self.cases():
+        for index, (goal, quantity, outcome) in enumerate(self.cases()):
             if quantity not in cone:
                 continue
-            found = implementation.disagreements(self.spec, self.impl, outcome, only=cone)
+            if index not in self.answers:  # each case through the implementation once a run
+                self.answers[index] = self.impl.run(outcome.facts)
+            ran = self.answers[index]
+            found = implementation.compare(self.spec, self.impl.name, ran, outcome, only=cone)
             if found:
                 result.status = Status.DIVERGENT
                 result.replayed = False
@@ -135,6 +193,7 @@ class _BoundaryReplay:
             # In a context of their own: the same cases whichever proof needs them first.
             isolation.fresh_context()
             self.found = []
+            self.computed = True
             found = boundary_cases(self.spec, self.options.rlimit, readable=False)
             for goal, facts in found.cases():
                 try:
@@ -423,6 +482,66 @@ def replay(result: Result, found: Problem, model: z3.ModelRef, options: Options)
             "Z3, the concrete meaning and the implementation disagree: " + "; ".join(reasons),
             "Z3、具体的な意味、実装が食い違う: " + "、".join(reasons_ja),
         )
+
+
+def replay_stored(spec: Spec, result: Result, options: Options) -> None:
+    """A stored counterexample replayed as :func:`replay` replays Z3's: each case evaluated
+    again from its facts (the stored values must be what the model computes), the
+    property's verdict on them, and the implementation's answers."""
+    assert result.counterexample is not None  # a violation carries its cases
+    impl = implementation.of_model(spec) if options.implementation else None
+    outcomes: dict[str, Outcome] = {}
+    disagreements: list[str] = []
+    for name, stored in result.counterexample.outcomes.items():
+        try:
+            outcome = evaluate(
+                spec.vocabulary, stored.facts, stored.readings, possible=not result.prop.any_case
+            )
+        except ScenarioError as exc:
+            _diverge(
+                result,
+                f"the model's concrete meaning refuses the stored case: {exc}",
+                f"モデルの具体的な意味が保存された事例を拒む: `{exc}`",
+            )
+            return
+        outcomes[name] = outcome
+        if dict(outcome.values) != dict(stored.values):
+            where = f"{name}." if name else ""
+            changed = sorted(
+                key
+                for key in {*outcome.values, *stored.values}
+                if outcome.values.get(key) != stored.values.get(key)
+            )
+            disagreements.append(f"{where}{changed[0]}: stored, not what the model computes")
+        if impl is not None:
+            disagreements += implementation.disagreements(spec, impl, outcome, name)
+    result.counterexample = Counterexample(outcomes)
+    try:
+        assume_holds, assertion_holds = replay_property(spec, result.prop, outcomes)
+    except EvaluationError as exc:
+        _diverge(
+            result,
+            f"the property has no concrete value on the stored case: {exc}",
+            f"保存された事例で性質の具体的な値が定まらない: `{exc}`",
+        )
+        return
+    if disagreements or not assume_holds or assertion_holds:
+        reasons = [*disagreements]
+        if not assume_holds:
+            reasons.append("the concrete meaning does not meet the assumption")
+        if assertion_holds:
+            reasons.append("the concrete meaning satisfies the assertion")
+        _diverge(
+            result,
+            "the stored counterexample does not replay: " + "; ".join(reasons),
+            "保存された反例が再現しない: " + "、".join(f"`{item}`" for item in reasons),
+        )
+
+
+def _diverge(result: Result, en: str, ja: str) -> None:
+    result.status = Status.DIVERGENT
+    result.replayed = False
+    result.tell(en, ja)
 
 
 def mismatches(
