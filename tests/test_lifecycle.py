@@ -21,11 +21,11 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from typer.testing import CliRunner
 
 from termcheck import load_properties
+from termcheck.checks import REGISTRY, lifecycle_check
 from termcheck.checks import lifecycle as lc
-from termcheck.checks import lifecycle_check
-from termcheck.checks.lifecycle_claims import CLAIMS, Params
+from termcheck.checks.lifecycle_claims import CLAIMS, Claim, Params, compile_params
 from termcheck.cli import app
-from termcheck.errors import InputError
+from termcheck.errors import InputError, Position
 from termcheck.model.spec import Spec, load_spec
 from termcheck.semantics.calendar import Month, month_of
 from termcheck.semantics.case import values_of
@@ -232,19 +232,18 @@ class LifecycleMachine(RuleBasedStateMachine):
             assert not self.relation.enables(c, e), f"Z3 allows what the machine refuses: {e}"
             return
         assert self.relation.accepts(c, e, after), f"Z3 disagrees on {e} from {c}"
-        for claim in CLAIMS.values():
-            if claim.over == "step" and claim.check in PROVED:
-                assert claim.concrete(self.m, PARAMS.get(claim.check, Params()), c, e, after)
+        for prop_id, claim, params in _proved(self.m):
+            if claim.over == "step":
+                assert claim.concrete(self.m, params, c, e, after), prop_id
         self.contract = after
 
     @invariant()
     def proved_claims_hold(self) -> None:
         if self.contract is None:
             return
-        for claim in CLAIMS.values():
-            if claim.over == "state" and claim.check in PROVED:
-                params = PARAMS.get(claim.check, Params())
-                assert claim.concrete(self.m, params, self.contract, None, None), claim.check
+        for prop_id, claim, params in _proved(self.m):
+            if claim.over == "state":
+                assert claim.concrete(self.m, params, self.contract, None, None), prop_id
 
 
 _RELATION: list[tuple[lc.Machine, lc.PointwiseRelation]] = []
@@ -268,9 +267,25 @@ PROVED = {
     "formation-back-dated",
     "acceptance-in-order-of-receipt",
     "rescission-after-demand",
+    "taken-by",
+    "never",
+    "possible",
 }
-# The parameters properties/lifecycle.toml gives the claims that take them.
-PARAMS = {"rescission-after-demand": Params(values={"ground": "nonperformance"})}
+_PROVED: list[tuple[str, Claim, Params]] = []
+
+
+def _proved(m: lc.Machine) -> list[tuple[str, Claim, Params]]:
+    """Every claim properties/lifecycle.toml expects to hold, with the parameters its
+    property gives (a possibility has nothing to check on one step: left out)."""
+    if not _PROVED:
+        for prop in load_properties(ROOT / "properties", m.spec):
+            if prop.kind != "lifecycle" or prop.expect != "holds" or prop.check not in CLAIMS:
+                continue
+            claim = CLAIMS[prop.check]
+            where = Position(prop.path, prop.line)
+            params = compile_params(m, claim.params, prop.params, where, prop.id)
+            _PROVED.append((prop.id, claim, params))
+    return _PROVED
 
 
 def quantity(m: lc.Machine, name: str, **facts: object) -> date:
@@ -366,6 +381,108 @@ def test_a_claim_only_checked_to_depth_is_inconclusive(
 
 def _with_lifecycle(spec: Spec, lifecycle: object) -> Spec:
     return replace(spec, document=spec.document.model_copy(update={"lifecycle": lifecycle}))
+
+
+# --- Who acts, and what a guard must allow and forbid --------------------------------------
+
+
+def run_builtin(spec: Spec, prop: Property) -> Result:
+    assert prop.check is not None
+    return REGISTRY.runner(prop.kind, prop.check)(spec, prop, 50_000_000)
+
+
+def _with_guard(spec: Spec, guard: str, formula: str) -> Spec:
+    lifecycle = spec.document.lifecycle
+    assert lifecycle is not None
+    guards = [
+        g.model_copy(update={"formula": formula}) if g.id == guard else g for g in lifecycle.guards
+    ]
+    return spec.with_document(
+        spec.document.model_copy(
+            update={"lifecycle": lifecycle.model_copy(update={"guards": guards})}
+        )
+    )
+
+
+def test_a_possibility_is_shown_by_a_trace_the_machine_replays(
+    spec: Spec, props: dict[str, Property]
+) -> None:
+    result = run_builtin(spec, props["lifecycle.acceptance-out-of-order-when-hindered"])
+    assert result.status is Status.PROVED and result.met
+    assert result.evidence is not None and result.evidence.data["claim"] == "possible"
+    assert "witness" in result.evidence.data and "violation" not in result.evidence.data
+    assert result.evidence.story["en"][-1].startswith("→ ")
+    assert "replayed by the executable machine" in result.detail
+
+
+def test_a_guard_stricter_than_the_text_makes_a_possibility_fail(
+    spec: Spec, props: dict[str, Property]
+) -> None:
+    """第6条第1項 read as "in order and hindered": accepting in order, unhindered, can no
+    longer happen. Proved impossible, which is no replayed counterexample: not met."""
+    stricter = "not event.earlier_pending and event.hindered"
+    strict = _with_guard(spec, "in-order-of-receipt", stricter)
+    result = run_builtin(strict, props["lifecycle.acceptance-in-order-unhindered"])
+    assert result.status is Status.VIOLATED and result.replayed is False and not result.met
+    assert result.detail.startswith("never happens")
+    assert result.evidence is not None and result.evidence.story["ja"][0].startswith("起こりえない")
+
+
+def test_a_guard_looser_than_the_text_is_caught_by_never(
+    spec: Spec, props: dict[str, Property]
+) -> None:
+    loose = _with_guard(spec, "notice-timely", "true")
+    result = run_builtin(loose, props["lifecycle.no-late-notice-is-accepted"])
+    assert result.status is Status.VIOLATED and result.replayed is True
+    assert result.evidence is not None
+    assert "not notice_timely" in result.evidence.story["en"][-1]
+
+
+def test_a_step_taken_by_the_wrong_party_is_caught(spec: Spec, props: dict[str, Property]) -> None:
+    lifecycle = spec.document.lifecycle
+    assert lifecycle is not None
+    transitions = [
+        t.model_copy(update={"actor": "customer"}) if t.event == "accept" else t
+        for t in lifecycle.transitions
+    ]
+    variant = _with_lifecycle(spec, lifecycle.model_copy(update={"transitions": transitions}))
+    result = run_builtin(variant, props["lifecycle.the-company-answers-and-starts"])
+    assert result.status is Status.VIOLATED and result.replayed is True
+    assert result.evidence is not None
+    assert "契約者が行う（当社が行うはず）" in result.evidence.story["ja"][-1]
+
+
+@pytest.mark.parametrize(
+    ("given", "field", "message"),
+    [
+        ('{ actor = "company", transitions = "accept, x" }', "transitions", "not a transition"),
+        ('{ actor = "nobody", transitions = "accept" }', "actor", "not one of"),
+        ('{ transition = "accept, refuse" }', "transition", "name one transition"),
+        ('{ transition = "accept", when = "event.onn == event.on" }', "when", "event.onn"),
+    ],
+)
+def test_a_bad_parameter_of_a_lifecycle_claim_names_the_property_and_field(
+    spec: Spec, tmp_path: Path, given: str, field: str, message: str
+) -> None:
+    check = "taken-by" if "actor" in given else "never"
+    (tmp_path / "p.toml").write_text(
+        f"""[[property]]
+id = "lifecycle.probe"
+kind = "lifecycle"
+check = "{check}"
+with = {given}
+articles = ["6-2"]
+title_ja = "試し"
+title_en = "probe"
+expect = "holds"
+""",
+        encoding="utf-8",
+    )
+    (prop,) = load_properties(tmp_path, spec)
+    with pytest.raises(InputError) as caught:
+        run_builtin(spec, prop)
+    assert caught.value.field == f"lifecycle.probe.with.{field}"
+    assert message in str(caught.value)
 
 
 # --- model.toml [lifecycle] errors ---------------------------------------------------------

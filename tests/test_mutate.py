@@ -71,7 +71,7 @@ def test_catalogue_covers_every_kind_of_change(spec: Spec) -> None:
         "quantities.notice_deadline: adopt clear-months",  # another reading adopted
         ADOPT_ANNUAL_FEE,
         "relations[terminated-after-formation]: `>=` → `>` at 1:19",
-        "lifecycle.guards[notice-timely]: `>=` → `>` at 1:34",
+        "lifecycle.guards[on-or-after-formation]: `>=` → `>` at 1:10",
         "documents[terms].modelled=false",  # the structure, from its pydantic types
         "price_list.items[basic].minimum_ids=101",
     ):

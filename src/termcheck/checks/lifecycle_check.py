@@ -187,7 +187,12 @@ def _invariant(run: Run, z: Symbolic) -> int | None:
     return _INVARIANT[id(document)][1]
 
 
-def _check_claim(spec: Spec, prop: Property, rlimit: int, claim: Claim) -> Result:
+def _check_claim(
+    spec: Spec, prop: Property, rlimit: int, claim: Claim, *, possible: bool = False
+) -> Result:
+    """Prove `claim` by k-induction, or refute it with a trace the machine replays. With
+    `possible`, the property is the claim's negation (that what it rules out can happen):
+    the trace is its proof, and the claim's own proof its refutation."""
     run = Run(spec, prop, rlimit)
     m = machine(spec)
     if m is None:
@@ -222,13 +227,34 @@ def _check_claim(spec: Spec, prop: Property, rlimit: int, claim: Claim) -> Resul
             model = _readable(run, z, base, k + need)
             trace = _replay(m, model, base, k + need, claim, p, k)
             ja, en = (trace.why_not_ja, trace.why_not) if trace.why_not else _refuted(k + need)
+            found = _trace_evidence(m, trace, claim, p, k)
+            if possible:
+                status = Status.PROVED if trace.replayed else Status.DIVERGENT
+                ja, en = (ja, en) if trace.why_not else _witnessed(k + need)
+                data = {**found.data, "claim": "possible"}
+                data["witness"] = data.pop("violation")
+                found = Evidence(data, found.story, found.events)
+                return run.finish(status, evidence=found, detail=en, detail_ja=ja)
             return run.finish(
-                Status.VIOLATED,
-                evidence=_trace_evidence(m, trace, claim, p, k),
-                replayed=trace.replayed,
-                detail=en,
-                detail_ja=ja,
+                Status.VIOLATED, evidence=found, replayed=trace.replayed, detail=en, detail_ja=ja
             )
+        if outcome.proved_at is not None and possible:
+            ja, en = claim.explain(m, p, *_nothing(m))
+            ja_proof, en_proof = _proof(claim, outcome.proved_at)
+            refuted = run.finish(
+                Status.PROVED,  # the claim's proof; as a possibility, its refutation:
+                evidence=evidence(
+                    {"claim": "possible", "impossible": {"ja": ja, "en": en}},
+                    [f"起こりえない: {ja}", ja_proof],
+                    [f"impossible: {en}", en_proof],
+                ),
+                detail=f"never happens: {en_proof}",
+                detail_ja=f"起こりえない: {ja_proof}",
+            )
+            # No trace shows that something never happens: violated, but not a replayed
+            # counterexample, so it meets neither `holds` nor `finding` (docs/lifecycle.md).
+            refuted.status, refuted.replayed = Status.VIOLATED, False
+            return refuted
         if outcome.proved_at is not None:
             if claim.check == "well-formed":
                 _INVARIANT[id(spec.document)] = (spec.document, outcome.proved_at)
@@ -242,6 +268,20 @@ def _check_claim(spec: Spec, prop: Property, rlimit: int, claim: Claim) -> Resul
         f"深さ{MAX_DEPTH}まで検査した: 反例はないが、"
         f"{MAX_DEPTH}以下のどのkでも帰納段階が成り立たない",
     )
+
+
+def _witnessed(steps: int) -> tuple[str, str]:
+    """How a possibility was shown (ja, en)."""
+    return (
+        f"有界モデル検査: 申込みから{steps}個の出来事で起こる経路（実行可能な状態機械で再現済み）",
+        f"bounded model checking: it happens on a path of {steps} event(s) from the "
+        "application, replayed by the executable machine",
+    )
+
+
+def _nothing(m: Machine) -> tuple[Contract, None, None]:
+    """What a claim's explanation is told when there is no trace to point at."""
+    return apply(m, date(HORIZON_FIRST_YEAR, 1, 1), date(HORIZON_FIRST_YEAR, 1, 1)), None, None
 
 
 def _refuted(steps: int) -> tuple[str, str]:
@@ -551,11 +591,18 @@ def _register(claim: Claim) -> None:
         return _check_claim(spec, prop, rlimit, claim)
 
     run_claim.__doc__ = f"The lifecycle claim {claim.check!r}, by k-induction."
-    REGISTRY.register("lifecycle", claim.check, tuple(claim.params))(run_claim)
+    REGISTRY.register("lifecycle", claim.check, tuple(claim.params), claim.optional)(run_claim)
 
 
 for _claim in CLAIMS.values():
     _register(_claim)
+
+
+@REGISTRY.register("lifecycle", "possible", tuple(CLAIMS["never"].params), CLAIMS["never"].optional)
+def run_possible(spec: Spec, prop: Property, rlimit: int) -> Result:
+    """The transition can be taken under the condition `when`: a trace from the
+    application that the executable machine replays (the negation of `never`)."""
+    return _check_claim(spec, prop, rlimit, CLAIMS["never"], possible=True)
 
 
 @REGISTRY.register("lifecycle", "application-answered")

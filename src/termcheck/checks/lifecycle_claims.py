@@ -39,7 +39,7 @@ from termcheck.errors import InputError, Position
 from termcheck.language.ast import Expr
 from termcheck.language.parse import parse
 from termcheck.language.typecheck import check
-from termcheck.language.types import DATE, Type, set_of
+from termcheck.language.types import BOOL, DATE, Type, set_of
 from termcheck.model.lifecycle_formulas import FLAGS
 from termcheck.model.schema import LifecycleState, LifecycleTransition
 from termcheck.semantics.calendar import HORIZON_LAST_YEAR, month_of
@@ -54,6 +54,7 @@ class Params:
     formulas: dict[str, Expr] = field(default_factory=dict)
     values: dict[str, str] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)
+    names: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def expr(self, name: str) -> Expr:
         return self.formulas[name]
@@ -62,8 +63,10 @@ class Params:
         return self.values[name]
 
 
-# What each parameter of a claim is: a formula of a type, or a ground.
-ParamKind = Type | Literal["ground", "ground-set"]
+# What each parameter of a claim is: a formula of a type, a ground, a transition (by its
+# event), several (comma-separated), or who acts.
+ParamKind = Type | Literal["ground", "ground-set", "transition", "transition-set", "actor"]
+ACTORS = ("customer", "company", "world")
 
 
 def compile_params(
@@ -73,8 +76,24 @@ def compile_params(
     formula must type-check in the lifecycle's scope."""
     params = Params(texts=dict(given))
     for name, kind in wanted.items():
-        text = given[name]
+        # A formula the property leaves out (only an optional one can be) is `true`.
+        text = given.get(name, "true")
         field_name = f"{prop_id}.with.{name}"
+        if kind in ("transition", "transition-set"):
+            events = tuple(event.strip() for event in text.split(",")) if text.strip() else ()
+            if kind == "transition" and len(events) != 1:
+                raise InputError("name one transition, by its event", where, field_name)
+            for event in events or ("",):
+                if event not in m.transitions:
+                    known = ", ".join(m.transitions) or "none"
+                    raise InputError(f"{event!r} is not a transition: {known}", where, field_name)
+            params.names[name] = events
+            continue
+        if kind == "actor":
+            if text not in ACTORS:
+                raise InputError(f"{text!r} is not one of: {', '.join(ACTORS)}", where, field_name)
+            params.values[name] = text
+            continue
         if kind == "ground":
             if text not in m.grounds:
                 listed = ", ".join(m.grounds) or "none: [lifecycle] names no `grounds`"
@@ -82,6 +101,7 @@ def compile_params(
             params.values[name] = text
             continue
         expected = set_of(m.lifecycle.grounds or "") if kind == "ground-set" else kind
+        assert isinstance(expected, Type)  # every other kind is handled above
         expr = parse(text, where, field_name)
         found = check(expr, m.scope, where, field_name, expected)
         if found != expected:
@@ -113,6 +133,7 @@ class Claim:
     # What a reviewer wants beside a counterexample: lines (ja, en) and data.
     context: Callable[[Machine, Params], Context] | None = None
     params: dict[str, ParamKind] = field(default_factory=dict)
+    optional: tuple[str, ...] = ()  # of `params`, formulas a property may leave out (true)
 
 
 def _state(m: Machine, c: Contract) -> LifecycleState:
@@ -146,6 +167,7 @@ def well_formed(m: Machine, p: Params, c: Contract, *_: object) -> bool:
         and (not s.formed or c.formed_on is not None)
         and (not s.provided or (c.started_on is not None and c.ended_on is None))
         and s.terminal == (c.ended_on is not None)
+        and not (s.terminal and s.formed)  # an ended contract no longer exists
         and (c.started_on is None or (c.formed_on is not None and c.formed_on <= c.started_on))
         and (c.notice_on is None or c.started_on is not None)
         and (due is None or c.clock <= due)
@@ -208,6 +230,7 @@ def sym_well_formed(z: Symbolic, p: Params, c: SymContract, *_: object) -> Z3Boo
         z3.Implies(z.states_where(c, lambda s: s.formed), c.formed),
         z3.Implies(z.states_where(c, lambda s: s.provided), z3.And(c.started, z3.Not(c.ended))),
         z.states_where(c, lambda s: s.terminal) == c.ended,
+        z3.Not(z.states_where(c, lambda s: s.terminal and s.formed)),
         z3.Implies(c.started, z3.And(c.formed, c.formed_on <= c.started_on)),
         z3.Implies(pending, c.clock <= due),
         z3.Implies(c.ground != -1, c.ended),
@@ -690,6 +713,79 @@ def _explain_named_month(
     )
 
 
+# Who takes a step: every event of the named transitions is taken by the named actor
+# (the terms say who may accept, give notice, demand, rescind).
+
+_ACTOR_JA = {"customer": "契約者", "company": "当社", "world": "当事者以外の事由（不可抗力等）"}
+
+
+def _taken_by(m: Machine, p: Params, c: Contract, e: Event | None, _: Contract | None) -> bool:
+    t = _transition(m, e)
+    return t is None or t.event not in p.names["transitions"] or t.actor == p.value("actor")
+
+
+def _sym_taken_by(z: Symbolic, p: Params, c: SymContract, e: SymEvent | None, _: Any) -> Z3Bool:
+    assert e is not None
+    listed, actor = p.names["transitions"], p.value("actor")
+    return z3.Not(z.events_where(e, lambda t: t.event in listed and t.actor != actor))
+
+
+def _explain_taken_by(
+    m: Machine, p: Params, c: Contract, e: Event | None, _: Contract | None
+) -> tuple[str, str]:
+    t = _transition(m, e)
+    assert t is not None
+    wanted = p.value("actor")
+    return (
+        f"{t.ja}（{heading(m, t.article)}）を{_ACTOR_JA[t.actor]}が行う"
+        f"（{_ACTOR_JA[wanted]}が行うはず）",
+        f"{t.en} ({heading(m, t.article)}) is taken by the {t.actor}, not the {wanted}",
+    )
+
+
+# A transition taken under a condition (`when`, over the contract and the event): `never`
+# claims it cannot happen; `possible` (termcheck.checks.lifecycle_check) that it can, with
+# a trace from the application that the executable machine replays.
+
+
+# `when` is of the contract before the step, `after` (true if left out) of the contract
+# after it: what the step did.
+
+
+def _when(m: Machine, p: Params, c: Contract, e: Event | None, after: Contract | None) -> bool:
+    t = _transition(m, e)
+    if t is None or e is None or after is None or t.event != p.names["transition"][0]:
+        return False
+    before_holds = evaluate(m, p.expr("when"), c, e) is True
+    return before_holds and evaluate(m, p.expr("after"), after, e) is True
+
+
+def _never(m: Machine, p: Params, c: Contract, e: Event | None, after: Contract | None) -> bool:
+    return not _when(m, p, c, e, after)
+
+
+def _sym_never(z: Symbolic, p: Params, c: SymContract, e: SymEvent | None, after: Any) -> Z3Bool:
+    assert e is not None and after is not None
+    event = p.names["transition"][0]
+    taken = z.events_where(e, lambda t: t.event == event)
+    when, then = z.compile(p.expr("when"), c, e), z.compile(p.expr("after"), after, e)
+    return z3.Not(z3.And(taken, when, then))
+
+
+def _explain_when(
+    m: Machine, p: Params, c: Contract, e: Event | None, _: Contract | None
+) -> tuple[str, str]:
+    t = m.transitions[p.names["transition"][0]]
+    when = " ".join(p.texts.get("when", "true").split())
+    then = " ".join(p.texts.get("after", "true").split())
+    ja_after = "" if then == "true" else f"、その後 `{then}`"
+    en_after = "" if then == "true" else f", and after it `{then}`"
+    return (
+        f"{t.ja}（{heading(m, t.article)}）が `{when}` のときに行われる{ja_after}",
+        f"{t.en} ({heading(m, t.article)}) is taken when `{when}`{en_after}",
+    )
+
+
 CLAIMS: dict[str, Claim] = {
     claim.check: claim
     for claim in (
@@ -760,6 +856,23 @@ CLAIMS: dict[str, Claim] = {
             _after_any_demand,
             _sym_after_any_demand,
             _explain_no_demand,
+        ),
+        Claim(
+            "taken-by",
+            "step",
+            _taken_by,
+            _sym_taken_by,
+            _explain_taken_by,
+            params={"actor": "actor", "transitions": "transition-set"},
+        ),
+        Claim(
+            "never",
+            "step",
+            _never,
+            _sym_never,
+            _explain_when,
+            params={"transition": "transition", "when": BOOL, "after": BOOL},
+            optional=("when", "after"),
         ),
         Claim(
             "ending-in-named-month",

@@ -276,7 +276,7 @@ def _check_kind(source: TomlFile, loc: Loc, entry: _PropertyDocument, registry: 
                 (*loc, "with", key),
                 f"{entry.id}: {entry.check} takes no parameter {key!r}; it takes: {listed}",
             )
-    missing = [key for key in wanted if key not in entry.params]
+    missing = [key for key in registry.required(entry.kind, entry.check) if key not in entry.params]
     if missing:
         raise source.error((*loc, "with"), f"{entry.id}: {entry.check} needs `with.{missing[0]}`")
 

@@ -26,16 +26,26 @@ class Registry:
     def __init__(self) -> None:
         self._runners: dict[tuple[str, str], Runner] = {}
         self._params: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._optional: dict[tuple[str, str], tuple[str, ...]] = {}
 
     def register(
-        self, kind: str, name: str, params: tuple[str, ...] = ()
+        self, kind: str, name: str, params: tuple[str, ...] = (), optional: tuple[str, ...] = ()
     ) -> Callable[[Runner], Runner]:
+        """Register `runner` for (kind, name); it takes `params`, of which a property may
+        leave out those in `optional`."""
+
         def decorate(runner: Runner) -> Runner:
             self._runners[(kind, name)] = runner
             self._params[(kind, name)] = params
+            self._optional[(kind, name)] = optional
             return runner
 
         return decorate
+
+    def required(self, kind: str, name: str) -> tuple[str, ...]:
+        """The parameters a property of the check must give."""
+        optional = self._optional.get((kind, name), ())
+        return tuple(p for p in self.params(kind, name) if p not in optional)
 
     def kinds(self) -> list[str]:
         return sorted({kind for kind, _ in self._runners})
