@@ -267,3 +267,60 @@ def test_the_least_recently_used_entries_go_beyond_the_limit(
         os.utime(path, ns=(age * 10**9, age * 10**9))
     cache.prune(limit=3)
     assert entries(tmp_path) == sorted(found[-3:])
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"status": "bogus"},
+        {"readings": {"$month": [2026, 13]}, "status": "proved"},
+        {"readings": {"$date": 5}},
+        [1, 2, 3],
+        [["goal", "quantity", {"$date": "not a date"}]],
+        {"counterexample": {"": {"facts": {}, "readings": [1], "values": {}}}},
+        "text",
+        None,
+    ],
+)
+def test_a_forged_entry_of_any_shape_is_a_miss(
+    spec: Spec, loaded: list[Property], fresh: str, tmp_path: Path, body: object
+) -> None:
+    """An entry with a valid checksum but a body that is no result (nor boundary cases)."""
+    run(spec, loaded, tmp_path)
+    for path in entries(tmp_path):
+        entry = json.loads(path.read_text(encoding="utf-8"))
+        entry["body"] = body
+        text = json.dumps(body, sort_keys=True).encode()
+        entry["sha256"] = hashlib.sha256(text).hexdigest()
+        path.write_text(json.dumps(entry), encoding="utf-8")
+    again, cache = run(spec, loaded, tmp_path)
+    assert cache is not None and cache.hits == 0
+    assert report(spec, again, loaded) == fresh
+
+
+def test_an_entry_nested_beyond_the_stack_is_a_miss(
+    spec: Spec, loaded: list[Property], fresh: str, tmp_path: Path
+) -> None:
+    _, cache = run(spec, loaded, tmp_path)
+    for path in entries(tmp_path):
+        path.write_text('{"key": ' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
+    again, cache = run(spec, loaded, tmp_path)
+    assert cache is not None and cache.hits == 0
+    assert report(spec, again, loaded) == fresh
+
+
+def test_a_stored_case_that_is_not_a_table_is_a_miss(
+    spec: Spec, loaded: list[Property], fresh: str, tmp_path: Path
+) -> None:
+    _, cache = run(spec, loaded, tmp_path)
+    assert cache is not None
+    target = next(p for p in chosen(loaded) if p.id == "billing.start-month-is-free")
+    path = next(e for e in entries(tmp_path) if e.stem == cache.key(target))
+
+    def readings_as_a_list(body: dict) -> None:  # type: ignore[type-arg]
+        body["counterexample"][""]["readings"] = [1]
+
+    rewrite(path, readings_as_a_list)
+    again, cache = run(spec, loaded, tmp_path)
+    assert cache is not None and cache.misses == 1
+    assert report(spec, again, loaded) == fresh

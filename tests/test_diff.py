@@ -517,3 +517,13 @@ def test_a_cached_diff_is_the_diff_and_a_forged_customer_is_divergent(
     replayed = diff(spec, changed, cache=tmp_path)
     assert quantity(replayed, "start_delay_deadline").verdict is Verdict.DIVERGENT
     assert replayed.exit_code == 3
+
+
+def test_an_unwritable_cache_only_warns_in_diff(tmp_path: Path) -> None:
+    blocked = tmp_path / "blocked"
+    blocked.write_text("", encoding="utf-8")  # a file where the cache's folder must go
+    (tmp_path / "one.toml").write_text(ONE_PROPERTY, encoding="utf-8")
+    args = ["diff", str(SHIPPED), str(SHIPPED), "--properties", str(tmp_path)]
+    result = run(*args, "--cache-dir", str(blocked / "sub"))
+    assert result.exit_code == 0, result.output
+    assert [line for line in result.stderr.splitlines() if "not cached" in line]

@@ -158,6 +158,8 @@ class DiffResult:
     undecided_properties: list[str]
     drift: dict[str, list[Drift]]
     rlimit: int
+    # Why the result cache could not be written (the diff itself is not affected).
+    cache_problem: str | None = None
 
     @property
     def exit_code(self) -> int:
@@ -233,6 +235,7 @@ def _diff(
     quantities = []
     compare = _QuantityComparison(old, new, rlimit)
     stored = None if cache is None else _ComparisonCache(cache, old, new, rlimit)
+    problems: list[str] = []
     for name, compared in zip(names, _compared(compare, names, jobs, stored), strict=True):
         tell(name)
         compared.quantity = new.vocabulary.entries[name]  # the caller's own, not a copy
@@ -244,9 +247,11 @@ def _diff(
     if properties is not None:
         tell("properties")
         verdicts, undecided = verdict_changes(
-            check_version(old, properties[0], rlimit, jobs, cache),
-            check_version(new, properties[1], rlimit, jobs, cache),
+            check_version(old, properties[0], rlimit, jobs, cache, problems),
+            check_version(new, properties[1], rlimit, jobs, cache, problems),
         )
+    if stored is not None and stored.problem:
+        problems.insert(0, stored.problem)
     props_old, props_new = properties if properties is not None else ([], [])
     return DiffResult(
         old=old,
@@ -260,6 +265,7 @@ def _diff(
         undecided_properties=undecided,
         drift={"old": find_drift(old, props_old), "new": find_drift(new, props_new)},
         rlimit=rlimit,
+        cache_problem=problems[0] if problems else None,
     )
 
 
@@ -452,8 +458,8 @@ class _ComparisonCache(EntryStore):
         body = self.read(self.key(name))
         try:
             found = None if body is None else self._replayed(name, body)
-        except (ValueError, KeyError, TypeError):
-            found = None
+        except (ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError):
+            found = None  # an entry that is not one: a miss
         if found is None:
             self.misses += 1
         else:
@@ -789,15 +795,23 @@ def wording_hunks(old_text: str, new_text: str, context: int = 12) -> list[list[
 
 
 def check_version(
-    spec: Spec, properties: list[Property], rlimit: int, jobs: int = 1, cache: Path | None = None
+    spec: Spec,
+    properties: list[Property],
+    rlimit: int,
+    jobs: int = 1,
+    cache: Path | None = None,
+    problems: list[str] | None = None,
 ) -> list[Result]:
     """Every property of one version, as `termcheck verify` checks it (and with the
-    same entries in a cache folder)."""
+    same entries in a cache folder; why it could not be written goes to `problems`)."""
     from termcheck.checks import REGISTRY  # the checks register on import
 
     options = Options(rlimit=rlimit)
     stored = None if cache is None else ResultCache(cache, spec, options, properties)
-    return list(check_all(spec, properties, options, REGISTRY, jobs=jobs, cache=stored))
+    results = list(check_all(spec, properties, options, REGISTRY, jobs=jobs, cache=stored))
+    if stored is not None and stored.problem and problems is not None:
+        problems.append(stored.problem)
+    return results
 
 
 def verdict_changes(

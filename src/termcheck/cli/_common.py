@@ -268,11 +268,11 @@ def result_cache(
     return ResultCache(found, spec, options, loaded)
 
 
-def warn_cache(cache: Any) -> None:
+def warn_cache(problem: str | None) -> None:
     """One line on stderr when the cache could not be written (the run is not affected)."""
-    if cache is not None and cache.problem:
+    if problem:
         typer.echo(
-            f"termcheck: warning: results not cached ({cache.problem}); "
+            f"termcheck: warning: results not cached ({problem}); "
             "pass --cache-dir FOLDER or --no-cache",
             err=True,
         )

@@ -39,6 +39,7 @@ from termcheck.cli._common import (
     fail,
     jobs_count,
     load_model,
+    warn_cache,
 )
 from termcheck.errors import InputError
 from termcheck.files import write_atomic
@@ -103,6 +104,7 @@ def diff_command(
         result = diff(
             old, new, loaded, rlimit=rlimit, progress=progress.step, jobs=processes, cache=cache
         )
+    warn_cache(result.cache_problem)
     doc = document(result)
     if not targets:
         typer.echo(render(doc, output_format or "text"), nl=False)

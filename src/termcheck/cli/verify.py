@@ -169,7 +169,7 @@ def verify(
     silent = quiet or (to_stdout is not None and to_stdout.format != "text")
     cache = result_cache(spec, options, loaded, cache_dir, no_cache)
     results = _run_checks(spec, selected, options, quiet=silent, jobs=processes, cache=cache)
-    warn_cache(cache)
+    warn_cache(cache.problem if cache is not None else None)
     if to_stdout is not None and to_stdout.format == "text":
         print_verify(spec, results, timings=timings, lang=to_stdout.lang, detail=detail)
     elif to_stdout is not None:

@@ -257,14 +257,13 @@ def _result_of(prop: Property, data: dict[str, Any]) -> Result:
     result.work = data["work"]
     result.other_readings = [_result_of(prop, other) for other in data["other_readings"]]
     if (cases := data["counterexample"]) is not None:
-        result.counterexample = Counterexample(
-            {
-                name: Outcome(
-                    decode(case["facts"]), decode(case["readings"]), decode(case["values"])
-                )
-                for name, case in cases.items()
-            }
-        )
+        outcomes = {}
+        for name, case in cases.items():
+            parts = [decode(case[key]) for key in ("facts", "readings", "values")]
+            if not isinstance(name, str) or not all(isinstance(part, dict) for part in parts):
+                raise TypeError("a stored case is a table of facts, readings and values")
+            outcomes[name] = Outcome(*parts)
+        result.counterexample = Counterexample(outcomes)
     if (evidence := data["evidence"]) is not None:
         result.evidence = Evidence(
             decode(evidence["data"]), decode(evidence["story"]), decode(evidence["events"])
@@ -305,8 +304,8 @@ class EntryStore:
             with contextlib.suppress(OSError):
                 os.utime(self._path(key))  # used: the last to be pruned
             return body
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
+        except (OSError, ValueError, KeyError, TypeError, RecursionError):
+            return None  # unreadable, not JSON, nested beyond Python's stack, not an entry
 
     def write(self, key: str, body: Any) -> None:
         if not self.enabled:
@@ -391,7 +390,7 @@ class ResultCache(EntryStore):
         if body is not None:
             try:
                 result = _result_of(prop, body)
-            except (ValueError, KeyError, TypeError, IndexError):
+            except (ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError):
                 result = None
         if result is None:
             self.misses += 1
@@ -415,7 +414,7 @@ class ResultCache(EntryStore):
             return [
                 (str(goal), str(quantity), dict(decode(facts))) for goal, quantity, facts in body
             ]
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, AttributeError, RecursionError):
             return None
 
     def store_boundaries(self, cases: Iterable[tuple[str, str, Mapping[str, object]]]) -> None:
